@@ -1,0 +1,11 @@
+"""The `legation` command line (typer + rich)."""
+
+from legation.cli import demo, ledger_cmds  # noqa: F401  (registers the commands)
+from legation.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

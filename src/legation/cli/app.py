@@ -1,0 +1,61 @@
+"""The typer application and what every command shares: the ledger option and error handling."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from legation.errors import LegationError
+
+app = typer.Typer(
+    name="legation",
+    help="Military diplomacy and soft power: a sourced ledger of engagements and its measures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", envvar="LEGATION_DB", help="Ledger file (default: user data dir).", show_default=False
+    ),
+]
+
+
+def command(*args: Any, **kwargs: Any) -> Callable:
+    """`app.command` that turns legation's own errors into one message and exit code 1."""
+
+    def wrap(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*a: Any, **kw: Any) -> Any:
+            try:
+                return fn(*a, **kw)
+            except LegationError as e:
+                err_console.print("[bold red]error:[/]", escape(str(e)), soft_wrap=True, highlight=False)
+                raise typer.Exit(1) from None
+
+        return app.command(*args, **kwargs)(run)
+
+    return wrap
+
+
+@contextmanager
+def stages(title: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with elapsed time whose text follows the stage names a task reports."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    ) as bar:
+        task = bar.add_task(title, total=None)
+        yield lambda stage: bar.update(task, description=f"{title}: {stage}")

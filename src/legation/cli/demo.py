@@ -1,0 +1,66 @@
+"""`legation demo`: the main job on the bundled sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from platformdirs import user_data_dir
+from rich.table import Table
+
+from legation.cli.app import command, console, stages
+from legation.ledger.sample import load_sample
+from legation.ledger.store import Ledger
+
+PATRONS = {"United States": 2, "China": 710, "Russia": 365}
+
+
+def summary(led: Ledger) -> list[Table]:
+    """Engagements per instrument and per year, and the top partners of the US, China, Russia."""
+    rows = led.engagements()
+    by_inst = rows.group_by("instrument").agg(
+        pl.len().alias("engagements"),
+        (pl.col("polarity") < 0).sum().alias("suspensions"),
+        pl.col("partner").n_unique().alias("partners"),
+    ).sort("engagements", descending=True)
+    t1 = Table("instrument", "engagements", "of which −1", "partners",
+               title=f"{rows.height} engagements in {led.path.name}, by instrument")
+    for r in by_inst.iter_rows():
+        t1.add_row(r[0], str(r[1]), str(r[2]), str(r[3]))
+    by_year = rows.group_by(pl.col("start_date").dt.year().alias("year")).len().sort("year")
+    t2 = Table("year", "engagements", "", title="By year of start")
+    peak = max(by_year["len"].to_list() or [1])
+    for year, n in by_year.iter_rows():
+        t2.add_row(str(year), str(n), "█" * round(20 * n / peak))
+    t3 = Table("patron", "top partners (engagements as actor or partner)",
+               title="Top partners of the major powers")
+    for name, code in PATRONS.items():
+        mine = rows.filter((pl.col("actor_ccode") == code) | (pl.col("partner_ccode") == code))
+        other = pl.when(pl.col("actor_ccode") == code).then("partner").otherwise("actor")
+        top = mine.group_by(other.alias("who")).len().sort(["len", "who"], descending=[True, False])
+        t3.add_row(name, ", ".join(f"{w} ({n})" for w, n in top.head(6).iter_rows()))
+    return [t1, t2, t3]
+
+
+@command("demo")
+def demo(
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Ledger to build (default: demo.duckdb in the user data dir).")
+    ] = None,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Open the dashboard after.")] = False,
+) -> None:
+    """Build a fresh ledger from the curated sample and print a summary."""
+    path = db or Path(user_data_dir("legation")) / "demo.duckdb"
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    with Ledger(path) as led:
+        with stages("loading the curated sample") as progress:
+            report = load_sample(led, progress=progress)
+        console.print(f"built {led.path} with {report.rows_written} engagements "
+                      f"in {report.seconds:.2f} s")
+        for table in summary(led):
+            console.print(table)
+    if serve:
+        console.print("The dashboard is not part of this version yet; the summary above is the demo.")

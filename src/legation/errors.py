@@ -1,0 +1,82 @@
+"""Exceptions of legation's own, carrying where bad input came from.
+
+Every error a user can cause names the file, the row (1-based data line; the header is line 1 in CSV
+files, so the first record is line 2), the field and the offending value. The CLI turns these into one
+readable message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class LegationError(Exception):
+    """Base class of every error legation raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one value of the input."""
+
+    field: str
+    value: object
+    message: str
+    row: int | None = None
+    file: str | None = None
+    row_label: str = "line"
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                self.file,
+                f"{self.row_label} {self.row}" if self.row is not None else None,
+                f"field {self.field!r}" if self.field else None,
+            )
+            if part
+        )
+        return f"{where}: {self.message} (value: {self.value!r})"
+
+
+class InputError(LegationError):
+    """Input that cannot be imported; holds every problem found, up to a cap."""
+
+    def __init__(self, problems: Sequence[Problem], *, total: int | None = None, file: str | None = None):
+        self.problems = list(problems)
+        self.total = total if total is not None else len(self.problems)
+        self.file = file
+        shown = "\n".join(f"  - {p}" for p in self.problems)
+        more = self.total - len(self.problems)
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        head = f"{self.total} problem{'s' if self.total != 1 else ''} in {file or 'input'}"
+        super().__init__(f"{head}; nothing was imported:\n{shown}{tail}")
+
+
+class UnknownStateError(LegationError, LookupError):
+    """A name or code that resolves to no state, group or declared non-state actor."""
+
+    def __init__(
+        self,
+        name: object,
+        suggestions: Sequence[str] = (),
+        when: object = None,
+        *,
+        reason: str | None = None,
+    ):
+        self.name = name
+        self.suggestions = list(suggestions)
+        self.when = when
+        self.reason = reason
+        why = f": {reason}" if reason else ""
+        hint = f"; closest: {', '.join(self.suggestions)}" if self.suggestions else ""
+        at = f" on {when}" if when is not None else ""
+        super().__init__(f"unknown state or actor {name!r}{at}{why}{hint}")
+
+
+class LedgerError(LegationError):
+    """The ledger file cannot be used as asked (locked, newer schema, missing)."""
+
+
+class SchemaVersionError(LedgerError):
+    """The ledger was written by a newer legation than this one."""

@@ -1,0 +1,53 @@
+"""Export engagements in the import format, so that what legation writes it reads back unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Literal
+
+import polars as pl
+
+from legation.ledger.records import COLUMNS
+
+_SHOWN = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+
+
+def _as_written(date_col: str, precision_col: str) -> pl.Expr:
+    """A stored date shown at its precision: 2014-12-31 with precision 'year' is '2014'."""
+    out = pl.lit(None, pl.String)
+    for precision, fmt in _SHOWN.items():
+        out = (
+            pl.when(pl.col(precision_col) == precision)
+            .then(pl.col(date_col).dt.strftime(fmt))
+            .otherwise(out)
+        )
+    return out
+
+
+def to_import_format(engagements: pl.DataFrame) -> pl.DataFrame:
+    """Stored engagements (`Ledger.engagements()`) as rows of the import format."""
+    return engagements.select(
+        "id", "instrument", "actor", "partner", "actor_kind", "partner_kind",
+        pl.col("actor_ccode").cast(pl.Int32), pl.col("partner_ccode").cast(pl.Int32),
+        _as_written("start_date", "start_precision").alias("start"),
+        _as_written("end_date", "end_precision").alias("end"),
+        "magnitude", "unit", "polarity", "confidence",
+        pl.col("source_id").alias("source"), "source_ref", "note",
+    ).select(COLUMNS)
+
+
+def write(
+    engagements: pl.DataFrame,
+    target: str | Path | IO[bytes] | IO[str],
+    fmt: Literal["csv", "parquet", "json"] = "csv",
+) -> None:
+    """Write stored engagements as CSV, Parquet or JSON (records) in the import format."""
+    frame = to_import_format(engagements)
+    if fmt == "csv":
+        frame.write_csv(target)  # type: ignore[arg-type]
+    elif fmt == "parquet":
+        frame.write_parquet(target)  # type: ignore[arg-type]
+    elif fmt == "json":
+        frame.write_json(target)  # type: ignore[arg-type]
+    else:
+        raise ValueError(f"unknown format {fmt!r}; use csv, parquet or json")

@@ -1,0 +1,127 @@
+"""Parsers for single engagement fields, shared by the pydantic model and the bulk importer.
+
+Each parser takes the text a user wrote and returns the stored value or raises ValueError with a
+message fit to show next to the file, row and field. The bulk importer applies them to the
+*distinct* values of a column and joins the results back, so both paths apply the same rules.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from datetime import date
+from enum import StrEnum
+
+from legation.instruments import INSTRUMENTS, NAMES, Unit
+
+
+class Precision(StrEnum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_SLASHED = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+
+
+def parse_date(text: str, *, end: bool = False) -> tuple[date, Precision]:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` → (date, precision).
+
+    A start date is the first day of its period; an end date (``end=True``) the last, so that
+    "2014" as an end covers the whole year.
+    """
+    s = text.strip()
+    m = _ISO.match(s)
+    if not m:
+        if _SLASHED.match(s):
+            raise ValueError("ambiguous date: day and month order is unclear; write YYYY-MM-DD")
+        raise ValueError("not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    if y < 1800:
+        raise ValueError("year before 1800 is outside the state system")
+    if mo is None:
+        return (date(y, 12, 31) if end else date(y, 1, 1)), Precision.YEAR
+    month = int(mo)
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} does not exist")
+    if d is None:
+        last = calendar.monthrange(y, month)[1]
+        return date(y, month, last if end else 1), Precision.MONTH
+    try:
+        return date(y, month, int(d)), Precision.DAY
+    except ValueError:
+        raise ValueError(f"day {int(d)} does not exist in {y}-{month:02d}") from None
+
+
+def parse_instrument(text: str) -> str:
+    name = text.strip().lower()
+    if name not in INSTRUMENTS:
+        raise ValueError(f"unknown instrument; expected one of: {', '.join(NAMES)}")
+    return name
+
+
+def parse_unit(text: str | None, instrument: str, has_magnitude: bool) -> str:
+    """The unit, checked against the instrument; defaulted when unambiguous."""
+    inst = INSTRUMENTS[instrument]
+    if text is None or not text.strip():
+        if len(inst.units) == 1 or not has_magnitude:
+            return inst.default_unit.value
+        allowed = ", ".join(u.value for u in inst.units)
+        raise ValueError(f"a magnitude needs a unit for {instrument}: one of {allowed}")
+    unit = text.strip().lower()
+    if unit not in Unit.__members__.values():
+        raise ValueError(f"unknown unit; expected one of: {', '.join(u.value for u in Unit)}")
+    if unit not in inst.units:
+        allowed = ", ".join(u.value for u in inst.units)
+        raise ValueError(f"unit {unit} does not measure {instrument}; use one of: {allowed}")
+    return unit
+
+
+def parse_magnitude(value: object) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError("not a number") from None
+    if not math.isfinite(x):
+        raise ValueError("magnitude must be finite")
+    if x < 0:
+        raise ValueError("magnitude must not be negative; record withdrawals with polarity -1")
+    return x
+
+
+_POLARITY = {"+1": 1, "1": 1, "+": 1, "-1": -1, "-": -1}
+
+
+def parse_polarity(value: object) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    key = str(int(value)) if isinstance(value, int | float) and float(value).is_integer() else str(value)
+    key = key.strip()
+    if key not in _POLARITY:
+        raise ValueError("polarity must be +1 (cooperation) or -1 (suspension, expulsion)")
+    return _POLARITY[key]
+
+
+def parse_confidence(value: object) -> float:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1.0
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError("not a number") from None
+    if not 0.0 <= x <= 1.0:
+        raise ValueError("confidence must lie between 0 and 1")
+    return x
+
+
+def parse_kind(value: object) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    kind = str(value).strip().lower()
+    if kind not in ("state", "group", "nonstate"):
+        raise ValueError("kind must be state, group or nonstate")
+    return kind

@@ -1,0 +1,134 @@
+"""The ledger's tables and their migrations.
+
+`MIGRATIONS[k]` takes a ledger from schema version k to k+1; a new ledger runs them all. A ledger
+written by a newer legation (higher version than `SCHEMA_VERSION`) is refused, never rewritten.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from legation.errors import SchemaVersionError
+
+ENGAGEMENT_COLUMNS: tuple[str, ...] = (
+    "id", "instrument", "actor_kind", "actor_ccode", "actor", "partner_kind", "partner_ccode",
+    "partner", "start_date", "start_precision", "end_date", "end_precision", "magnitude", "unit",
+    "polarity", "confidence", "source_id", "source_ref", "note", "import_id",
+)
+
+_V1 = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE sources (
+    id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    version VARCHAR NOT NULL,
+    citation VARCHAR NOT NULL,
+    bibtex VARCHAR,
+    licence VARCHAR NOT NULL,
+    url VARCHAR,
+    coverage_start INTEGER,
+    coverage_end INTEGER,
+    coverage_actors INTEGER[],
+    coverage_note VARCHAR,
+    added_at TIMESTAMP DEFAULT current_timestamp
+);
+CREATE TABLE states (
+    system VARCHAR NOT NULL,           -- 'cow' or 'gw'
+    code INTEGER NOT NULL,
+    stateabb VARCHAR,
+    statename VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE,                     -- NULL: continues
+    source_id VARCHAR NOT NULL
+);
+CREATE TABLE groups (
+    id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    founded DATE,
+    url VARCHAR,
+    note VARCHAR,
+    source_id VARCHAR NOT NULL
+);
+CREATE TABLE memberships (
+    group_id VARCHAR NOT NULL,
+    ccode INTEGER NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    note VARCHAR,
+    source_id VARCHAR NOT NULL
+);
+CREATE SEQUENCE import_ids START 1;
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    format VARCHAR NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_written BIGINT NOT NULL,
+    sources VARCHAR[] NOT NULL,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    legation_version VARCHAR NOT NULL
+);
+CREATE TABLE engagements (
+    id VARCHAR NOT NULL,
+    instrument VARCHAR NOT NULL,
+    actor_kind VARCHAR NOT NULL,
+    actor_ccode SMALLINT,
+    actor VARCHAR NOT NULL,
+    partner_kind VARCHAR NOT NULL,
+    partner_ccode SMALLINT,
+    partner VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    start_precision VARCHAR NOT NULL,
+    end_date DATE,
+    end_precision VARCHAR,
+    magnitude DOUBLE,
+    unit VARCHAR NOT NULL,
+    polarity TINYINT NOT NULL,
+    confidence DOUBLE NOT NULL,
+    source_id VARCHAR NOT NULL,
+    source_ref VARCHAR,
+    note VARCHAR,
+    import_id INTEGER
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open ledger (0 for an empty database)."""
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchall()
+    if not has_meta[0][0]:
+        return 0
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
+    """Bring the ledger to `SCHEMA_VERSION` in one transaction; returns the version found."""
+    found = version(con)
+    if found > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{path} has schema version {found}, newer than this legation's {SCHEMA_VERSION}: "
+            "upgrade legation to use it"
+        )
+    if found == SCHEMA_VERSION:
+        return found
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for step in MIGRATIONS[found:]:
+            con.execute(step)
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return found

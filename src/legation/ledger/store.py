@@ -1,0 +1,249 @@
+"""The ledger: one DuckDB file holding sources, states, groups, engagements and the import log.
+
+DuckDB allows one writing process per file. Read commands open the file read-only so several
+readers can share it; a writer that finds the file locked gets a `LedgerError` naming the
+holder, never a crash or a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+from platformdirs import user_data_dir
+
+from legation.errors import LedgerError
+from legation.groups import Groups
+from legation.groups import bundled as bundled_groups
+from legation.ledger import schema
+from legation.ledger.sources import BUNDLED, GROUPS, STATES, Source
+from legation.states.resolve import Resolver
+from legation.states.system import SPELL_SCHEMA, StateSystem
+from legation.states.system import bundled as bundled_system
+
+Frame = Literal["polars", "pandas", "arrow"]
+
+
+def default_path() -> Path:
+    """``$LEGATION_DB``, else ``ledger.duckdb`` in the user's data directory."""
+    env = os.environ.get("LEGATION_DB")
+    return Path(env) if env else Path(user_data_dir("legation")) / "ledger.duckdb"
+
+
+def to_frame(table: pa.Table, as_: Frame) -> pl.DataFrame | pd.DataFrame | pa.Table:
+    """An Arrow table as the caller's frame type, without copying where Arrow allows."""
+    if as_ == "arrow":
+        return table
+    if as_ == "polars":
+        return pl.from_arrow(table)  # type: ignore[return-value]
+    if as_ == "pandas":
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
+    raise ValueError(f"as_ must be 'polars', 'pandas' or 'arrow', not {as_!r}")
+
+
+class Ledger:
+    """A ledger file. Use as a context manager, or call `close()`.
+
+    >>> with Ledger("my.duckdb") as led:
+    ...     led.engagements(actor="United States", instrument="exercise")
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_path()
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise LedgerError(f"no ledger at {self.path}: run `legation init` or `legation demo`")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as e:
+            raise LedgerError(
+                f"cannot open {self.path}: {e}. Another process (a running `legation serve`?) "
+                "holds it for writing; stop it, or use a copy of the file."
+            ) from e
+        if read_only:
+            found = schema.version(self.con)
+            if found != schema.SCHEMA_VERSION:
+                self.con.close()
+                raise LedgerError(
+                    f"{self.path} has schema version {found}, expected {schema.SCHEMA_VERSION}: "
+                    "open it once for writing (e.g. `legation init`) to migrate it"
+                )
+        else:
+            if schema.migrate(self.con, str(self.path)) == 0:
+                self._seed()
+        self._resolver: Resolver | None = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _seed(self) -> None:
+        """A new ledger starts with the bundled sources, state spells and groups."""
+        with self.transaction():
+            for src in BUNDLED:
+                self._put_source(src)
+            spells = bundled_system().spells.with_columns(pl.lit(STATES.id).alias("source_id"))
+            self.con.register("_spells", spells.to_arrow())
+            self.con.execute("INSERT INTO states SELECT * FROM _spells")
+            self.con.unregister("_spells")
+            self._put_groups(bundled_groups(), GROUPS.id)
+
+    # transactions -----------------------------------------------------------------------------
+
+    def transaction(self) -> _Transaction:
+        """A context manager: commits on success, rolls back on any exception."""
+        return _Transaction(self.con)
+
+    # reading ----------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[object] | None = None, as_: Frame = "polars"):
+        """Run a parameterised SQL query and return a frame of the caller's kind."""
+        return to_frame(self.con.sql(sql, params=params).to_arrow_table(), as_)
+
+    def engagements(
+        self,
+        *,
+        actor: str | int | None = None,
+        partner: str | int | None = None,
+        instrument: str | Sequence[str] | None = None,
+        since: date | int | None = None,
+        until: date | int | None = None,
+        source: str | None = None,
+        as_: Frame = "polars",
+    ):
+        """Engagements matching every filter given; ``since``/``until`` bound the start date."""
+        where, params = [], []
+        for col, who in (("actor", actor), ("partner", partner)):
+            if who is not None:
+                a = self.resolver().resolve(who)
+                if a.ccode is not None:
+                    where.append(f"{col}_ccode = ?")
+                    params.append(a.ccode)
+                else:
+                    where.append(f"{col} = ? AND {col}_kind = ?")
+                    params += [a.name, a.kind.value]
+        if instrument is not None:
+            names = [instrument] if isinstance(instrument, str) else list(instrument)
+            where.append(f"instrument IN ({', '.join('?' * len(names))})")
+            params += names
+        if since is not None:
+            where.append("start_date >= ?")
+            params.append(date(since, 1, 1) if isinstance(since, int) else since)
+        if until is not None:
+            where.append("start_date <= ?")
+            params.append(date(until, 12, 31) if isinstance(until, int) else until)
+        if source is not None:
+            where.append("source_id = ?")
+            params.append(source)
+        sql = f"SELECT {', '.join(schema.ENGAGEMENT_COLUMNS)} FROM engagements"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY start_date, id"
+        return self.query(sql, params, as_)
+
+    def count(self, table: str = "engagements") -> int:
+        if table not in ("engagements", "sources", "states", "groups", "memberships", "imports"):
+            raise ValueError(f"no table {table!r}")
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+    def sources(self, as_: Frame = "polars"):
+        return self.query("SELECT * EXCLUDE (added_at) FROM sources ORDER BY id", as_=as_)
+
+    def source(self, source_id: str) -> Source:
+        rows = self.sources().filter(pl.col("id") == source_id).to_dicts()
+        if not rows:
+            known = ", ".join(self.sources()["id"].to_list())
+            raise LedgerError(f"no source {source_id!r} in {self.path}; registered: {known}")
+        row = rows[0]
+        if row["coverage_actors"] is not None:
+            row["coverage_actors"] = tuple(row["coverage_actors"])
+        return Source.model_validate(row)
+
+    def states(self, system: str = "cow") -> StateSystem:
+        """The state system's spells: the most complete imported list, else the bundled subset."""
+        spells = self.query(
+            "SELECT system, code, stateabb, statename, start_date, end_date FROM states "
+            "WHERE system = ? AND source_id = coalesce(("
+            "  SELECT any_value(source_id) FROM states WHERE system = ? AND source_id <> ?"
+            "), ?) ORDER BY code, start_date",
+            [system, system, STATES.id, STATES.id],
+        )
+        return StateSystem(spells.cast(SPELL_SCHEMA), system)  # type: ignore[union-attr]
+
+    def groups(self) -> Groups:
+        return bundled_groups()
+
+    def resolver(self) -> Resolver:
+        """A resolver over this ledger's COW state system and groups (cached)."""
+        if self._resolver is None:
+            self._resolver = Resolver(self.states("cow"), self.groups())
+        return self._resolver
+
+    # writing ----------------------------------------------------------------------------------
+
+    def register_source(self, src: Source) -> None:
+        """Add or update a source (by id)."""
+        with self.transaction():
+            self._put_source(src)
+
+    def _put_source(self, src: Source) -> None:
+        row = src.model_dump()
+        cols = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        params = [list(v) if isinstance(v, tuple) else v for v in row.values()]
+        self.con.execute(f"INSERT OR REPLACE INTO sources ({cols}) VALUES ({marks})", params)
+
+    def _put_groups(self, groups: Groups, source_id: str) -> None:
+        self.con.executemany(
+            "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [[g.id, g.name, g.kind, g.founded, g.url, g.note, source_id] for g in groups],
+        )
+        self.con.executemany(
+            "INSERT INTO memberships VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [g.id, m.state, m.start, m.end, m.note, source_id]
+                for g in groups
+                for m in g.members
+            ],
+        )
+
+    def replace_states(self, spells: pl.DataFrame, source: Source) -> int:
+        """Replace the spells of ``spells``' system that came from ``source``; returns rows."""
+        systems = spells["system"].unique().to_list()
+        with self.transaction():
+            self._put_source(source)
+            self.con.execute(
+                "DELETE FROM states WHERE source_id = ? AND system IN (SELECT unnest(?))",
+                [source.id, systems],
+            )
+            self.con.register("_spells", spells.select(*SPELL_SCHEMA).to_arrow())
+            self.con.execute("INSERT INTO states SELECT *, ? FROM _spells", [source.id])
+            self.con.unregister("_spells")
+        self._resolver = None
+        return spells.height
+
+
+class _Transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.con.execute("ROLLBACK" if exc_type else "COMMIT")

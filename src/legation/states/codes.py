@@ -1,0 +1,71 @@
+"""Static code lists (COW, GW, ISO3, names, name regexes) from the maintained `countrycode` package.
+
+Only what no package provides lives in this project: the year-aware rules in `history.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from countrycode.countrycode import prepare_codelist
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    """One entry of the crosswalk: a country with its codes (any may be missing)."""
+
+    name: str
+    cown: int | None
+    cowc: str | None
+    gwn: int | None
+    iso3c: str | None
+    regex: re.Pattern[str] | None
+
+
+@cache
+def rows() -> tuple[CodeRow, ...]:
+    """Every country of countrycode's code list."""
+    d = prepare_codelist()
+    out = []
+    for name, cown, cowc, gwn, iso3, rx in zip(
+        d["country.name.en"], d["cown"], d["cowc"], d["gwn"], d["iso3c"],
+        d["country.name.en.regex"], strict=True,
+    ):
+        out.append(
+            CodeRow(
+                name=name,
+                cown=int(cown) if cown is not None else None,
+                cowc=cowc,
+                gwn=int(gwn) if gwn is not None else None,
+                iso3c=iso3,
+                regex=re.compile(rx, re.IGNORECASE) if rx else None,
+            )
+        )
+    return tuple(out)
+
+
+@cache
+def by_cown() -> dict[int, CodeRow]:
+    return {r.cown: r for r in rows() if r.cown is not None}
+
+
+@cache
+def by_cowc() -> dict[str, CodeRow]:
+    return {r.cowc: r for r in rows() if r.cowc}
+
+
+@cache
+def by_iso3() -> dict[str, CodeRow]:
+    return {r.iso3c: r for r in rows() if r.iso3c}
+
+
+@cache
+def by_gwn() -> dict[int, CodeRow]:
+    return {r.gwn: r for r in rows() if r.gwn is not None}
+
+
+def match_name(text: str) -> list[CodeRow]:
+    """Rows whose English-name regex matches ``text`` (countrycode's matching rule)."""
+    return [r for r in rows() if r.regex is not None and r.regex.search(text)]

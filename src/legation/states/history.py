@@ -1,0 +1,90 @@
+"""Year-aware naming and coding rules that no code-list package provides.
+
+A name like "Germany" means COW 255 in 1939, 260 in 1970 (the Federal Republic carried the name in
+common usage) and 255 again after 3 October 1990; "Yemen" means the Yemen Arab Republic (678)
+before unification on 22 May 1990 and Yemen (679) after. The Gleditsch–Ward list codes some
+continuing states differently from COW (GW keeps 260 for unified Germany and 678 for Yemen, and
+gives Serbia 340 after 2006).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Spell:
+    """A code valid from ``start`` to ``end`` inclusive (None: unbounded); code None = no state."""
+
+    start: date | None
+    end: date | None
+    code: int | None
+    reason: str = ""
+
+    def covers(self, when: date) -> bool:
+        return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
+
+
+_OCCUPIED = "no German state was a member of the state system between 1945-05-09 and 1955-05-04"
+
+NAME_RULES: tuple[tuple[re.Pattern[str], tuple[Spell, ...]], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), spells)
+    for pattern, spells in (
+        (
+            r"^\s*(germany|deutschland)\s*$",
+            (
+                Spell(None, date(1945, 5, 8), 255),
+                Spell(date(1945, 5, 9), date(1955, 5, 4), None, _OCCUPIED),
+                Spell(date(1955, 5, 5), date(1990, 10, 2), 260),
+                Spell(date(1990, 10, 3), None, 255),
+            ),
+        ),
+        (
+            r"^\s*(west\s+germany|federal\s+republic\s+of\s+germany|german\s+federal\s+republic"
+            r"|frg|brd|germany,?\s+west)\s*$",
+            (Spell(None, date(1990, 10, 2), 260), Spell(date(1990, 10, 3), None, 255)),
+        ),
+        (
+            r"^\s*(republic\s+of\s+)?yemen(,?\s+rep(ublic|\.)?(\s+of)?)?\s*$",
+            (Spell(None, date(1990, 5, 21), 678), Spell(date(1990, 5, 22), None, 679)),
+        ),
+        (
+            r"^\s*(serbia(\s+and\s+montenegro)?|serbia\s*&\s*montenegro|"
+            r"federal\s+republic\s+of\s+yugoslavia)\s*$",
+            (Spell(None, None, 345),),
+        ),
+    )
+)
+"""Names whose COW code depends on the date, checked before the code-list regexes."""
+
+
+COW_TO_GW: dict[int, tuple[Spell, ...]] = {
+    255: (Spell(None, date(1945, 5, 8), 255), Spell(date(1990, 10, 3), None, 260)),
+    345: (Spell(None, date(2006, 6, 4), 345), Spell(date(2006, 6, 5), None, 340)),
+    679: (Spell(None, None, 678),),
+    678: (Spell(None, None, 678),),
+    816: (Spell(None, None, 816),),
+    817: (Spell(None, None, 817),),
+}
+"""COW codes whose GW code differs from countrycode's static list or changes with the date."""
+
+GW_TO_COW: dict[int, tuple[Spell, ...]] = {
+    260: (Spell(None, date(1990, 10, 2), 260), Spell(date(1990, 10, 3), None, 255)),
+    340: (Spell(None, None, 345),),
+    678: (Spell(None, date(1990, 5, 21), 678), Spell(date(1990, 5, 22), None, 679)),
+    816: (Spell(None, None, 816),),
+    817: (Spell(None, None, 817),),
+}
+"""GW codes whose COW code changes with the date."""
+
+
+def pick(spells: tuple[Spell, ...], when: date | None) -> Spell:
+    """The spell covering ``when`` (the latest spell when no date is given)."""
+    if when is None:
+        return spells[-1]
+    for s in spells:
+        if s.covers(when):
+            return s
+    return Spell(when, when, None, "no code on that date")
