@@ -11,6 +11,7 @@ from platformdirs import user_data_dir
 from rich.table import Table
 
 from legation.cli.app import command, console, stages
+from legation.errors import LegationError
 from legation.ledger.sample import load_sample
 from legation.ledger.store import Ledger
 
@@ -63,4 +64,4 @@ def demo(
         for table in summary(led):
             console.print(table)
     if serve:
-        console.print("The dashboard is not part of this version yet; the summary above is the demo.")
+        raise LegationError("the dashboard is not part of this version yet; the summary above is the demo")

@@ -149,7 +149,13 @@ def sources(
         frame = frame.with_columns(
             pl.col("id").replace_strict(counts, default=0, return_dtype=pl.Int64).alias("engagements")
         )
-        sys.stdout.write(frame.write_csv() if format is OutFormat.CSV else frame.write_json())
+        if format is OutFormat.CSV:
+            frame = frame.with_columns(
+                pl.col("coverage_actors").cast(pl.List(pl.String)).list.join(" ")
+            )
+            sys.stdout.write(frame.write_csv())
+        else:
+            sys.stdout.write(frame.write_json())
         return
     table = Table("id", "name", "version", "coverage", "engagements", "licence")
     for r in frame.iter_rows(named=True):

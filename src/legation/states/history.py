@@ -42,8 +42,11 @@ NAME_RULES: tuple[tuple[re.Pattern[str], tuple[Spell, ...]], ...] = tuple(
             ),
         ),
         (
-            r"^\s*(west\s+germany|federal\s+republic\s+of\s+germany|german\s+federal\s+republic"
-            r"|frg|brd|germany,?\s+west)\s*$",
+            r"^\s*(west\s+germany|german\s+federal\s+republic|frg|brd|germany,?\s+west)\s*$",
+            (Spell(None, None, 260),),
+        ),
+        (
+            r"^\s*federal\s+republic\s+of\s+germany\s*$",
             (Spell(None, date(1990, 10, 2), 260), Spell(date(1990, 10, 3), None, 255)),
         ),
         (
@@ -61,16 +64,26 @@ NAME_RULES: tuple[tuple[re.Pattern[str], tuple[Spell, ...]], ...] = tuple(
 
 
 COW_TO_GW: dict[int, tuple[Spell, ...]] = {
+    260: (Spell(None, None, 260),),
     255: (Spell(None, date(1945, 5, 8), 255), Spell(date(1990, 10, 3), None, 260)),
-    345: (Spell(None, date(2006, 6, 4), 345), Spell(date(2006, 6, 5), None, 340)),
+    345: (
+        Spell(None, date(1918, 11, 30), 340),
+        Spell(date(1918, 12, 1), date(2006, 6, 4), 345),
+        Spell(date(2006, 6, 5), None, 340),
+    ),
     679: (Spell(None, None, 678),),
     678: (Spell(None, None, 678),),
     816: (Spell(None, None, 816),),
     817: (Spell(None, None, 817),),
 }
-"""COW codes whose GW code differs from countrycode's static list or changes with the date."""
+"""COW codes whose GW code differs from countrycode's static list or changes with the date.
+
+Codes in neither table nor countrycode (the German states of the 19th century, Korea before 1905)
+are the same number in both systems.
+"""
 
 GW_TO_COW: dict[int, tuple[Spell, ...]] = {
+    255: (Spell(None, None, 255),),
     260: (Spell(None, date(1990, 10, 2), 260), Spell(date(1990, 10, 3), None, 255)),
     340: (Spell(None, None, 345),),
     678: (Spell(None, date(1990, 5, 21), 678), Spell(date(1990, 5, 22), None, 679)),

@@ -115,6 +115,8 @@ class Resolver:
             row = codes.by_iso3().get(text) or codes.by_cowc().get(text)
             if row is not None and row.cown is not None:
                 return (Spell(None, None, row.cown),)
+            if (code := self.system.by_abb(text)) is not None:
+                return (Spell(None, None, code),)
         found = {r.cown for r in codes.match_name(text)}
         if len(found) == 1 and None not in found:
             return (Spell(None, None, found.pop()),)
@@ -134,6 +136,8 @@ class Resolver:
         if scheme == "cow":
             if value.isdigit():
                 return self._known(int(value), text)
+            if (code := self.system.by_abb(value.upper())) is not None:
+                return (Spell(None, None, code),)
             row = codes.by_cowc().get(value.upper())
         elif scheme == "iso3":
             row = codes.by_iso3().get(value.upper())
@@ -172,11 +176,11 @@ def resolve(text: object, when: date | None = None, kind: str | None = None) -> 
 
 
 def to_gw(ccode: int, when: date | None = None) -> int | None:
-    """The Gleditsch–Ward code of COW state ``ccode`` on ``when``."""
+    """The Gleditsch–Ward code of COW state ``ccode`` on ``when`` (same number where no rule differs)."""
     if ccode in history.COW_TO_GW:
         return history.pick(history.COW_TO_GW[ccode], when).code
     row = codes.by_cown().get(ccode)
-    return row.gwn if row else None
+    return row.gwn if row is not None and row.gwn is not None else ccode
 
 
 def from_gw(gwcode: int, when: date | None = None) -> int | None:
@@ -184,7 +188,7 @@ def from_gw(gwcode: int, when: date | None = None) -> int | None:
     if gwcode in history.GW_TO_COW:
         return history.pick(history.GW_TO_COW[gwcode], when).code
     row = codes.by_gwn().get(gwcode)
-    return row.cown if row else None
+    return row.cown if row is not None and row.cown is not None else gwcode
 
 
 def to_iso3(ccode: int) -> str | None:

@@ -69,6 +69,10 @@ class StateSystem:
     def abb(self, code: int) -> str | None:
         return self._names[code][1] if code in self._names else None
 
+    def by_abb(self, abb: str) -> int | None:
+        """The code whose abbreviation is ``abb`` (COW abbreviations are unique per code)."""
+        return next((c for c, (_n, a) in self._names.items() if a == abb), None)
+
 
 @cache
 def bundled() -> StateSystem:

@@ -1,0 +1,5 @@
+"""`python -m legation` runs the command line."""
+
+from legation.cli import main
+
+main()
