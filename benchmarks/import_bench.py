@@ -25,11 +25,46 @@ from legation.instruments import INSTRUMENTS
 from legation.states import resolve
 
 NAMES = [
-    "United States", "Russia", "China", "United Kingdom", "France", "Germany", "Japan", "India",
-    "Australia", "Philippines", "Israel", "Egypt", "Iran", "Saudi Arabia", "Turkey", "Poland",
-    "Ukraine", "Pakistan", "Kenya", "Nigeria", "Ethiopia", "Bangladesh", "Rwanda", "Vietnam",
-    "Indonesia", "South Korea", "Brazil", "Canada", "Italy", "Spain", "NATO", "ASEAN", "USA",
-    "iso3:DEU", "710", "365", "Korea, South", "Côte d'Ivoire", "Yemen", "Qatar",
+    "United States",
+    "Russia",
+    "China",
+    "United Kingdom",
+    "France",
+    "Germany",
+    "Japan",
+    "India",
+    "Australia",
+    "Philippines",
+    "Israel",
+    "Egypt",
+    "Iran",
+    "Saudi Arabia",
+    "Turkey",
+    "Poland",
+    "Ukraine",
+    "Pakistan",
+    "Kenya",
+    "Nigeria",
+    "Ethiopia",
+    "Bangladesh",
+    "Rwanda",
+    "Vietnam",
+    "Indonesia",
+    "South Korea",
+    "Brazil",
+    "Canada",
+    "Italy",
+    "Spain",
+    "NATO",
+    "ASEAN",
+    "USA",
+    "iso3:DEU",
+    "710",
+    "365",
+    "Korea, South",
+    "Côte d'Ivoire",
+    "Yemen",
+    "Qatar",
 ]
 
 CANON = np.array([str(resolve(n, date(2010, 1, 1))) for n in NAMES])
@@ -46,9 +81,7 @@ def synthetic(rows: int, seed: int = 1) -> pl.DataFrame:
     same = CANON[actor] == CANON[partner]
     partner[same] = np.where(CANON[actor[same]] == CANON[0], 1, 0)
     days = rng.integers(0, 25 * 365, rows)
-    start = pl.Series(np.datetime64("2000-01-01") + days.astype("timedelta64[D]")).dt.strftime(
-        "%Y-%m-%d"
-    )
+    start = pl.Series(np.datetime64("2000-01-01") + days.astype("timedelta64[D]")).dt.strftime("%Y-%m-%d")
     names = np.array(NAMES)
     return pl.DataFrame(
         {
@@ -94,7 +127,9 @@ def run(kind: str, data: Path, db: Path) -> dict:
         p.unlink(missing_ok=True)
     out = subprocess.run(
         [sys.executable, "-c", CHILD, kind, str(data), str(db)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout)
 

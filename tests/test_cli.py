@@ -97,7 +97,10 @@ def test_demo_is_non_interactive(tmp_path):
     db = tmp_path / "demo.duckdb"
     p = subprocess.run(
         [sys.executable, "-m", "legation", "demo", "--no-serve", "--db", str(db)],
-        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
     assert p.returncode == 0, p.stderr
     for heading in ("by instrument", "By year of start", "Top partners of the major powers"):

@@ -10,8 +10,21 @@ from pydantic import ValidationError
 from legation.groups import Groups, bundled, parse
 from legation.states.system import bundled as bundled_states
 
-GROUP_IDS = {"NATO", "ASEAN", "ARF", "PfP", "CSTO", "SCO", "FiveEyes", "Quad", "AUKUS", "EU", "AU",
-             "UN", "GCC"}
+GROUP_IDS = {
+    "NATO",
+    "ASEAN",
+    "ARF",
+    "PfP",
+    "CSTO",
+    "SCO",
+    "FiveEyes",
+    "Quad",
+    "AUKUS",
+    "EU",
+    "AU",
+    "UN",
+    "GCC",
+}
 
 
 def test_bundled_groups():
@@ -22,10 +35,18 @@ def test_bundled_groups():
 
 @pytest.mark.parametrize(
     ("group", "when", "n"),
-    [("NATO", date(1949, 12, 31), 12), ("NATO", date(2018, 12, 31), 29), ("NATO", date(2024, 12, 31), 32),
-     ("ASEAN", date(2020, 1, 1), 10), ("ASEAN", date(2025, 12, 31), 11), ("FiveEyes", date(2000, 1, 1), 5),
-     ("Quad", date(2020, 1, 1), 4), ("SCO", date(2024, 12, 31), 10), ("GCC", date(2000, 1, 1), 6),
-     ("AUKUS", date(2020, 1, 1), 0)],
+    [
+        ("NATO", date(1949, 12, 31), 12),
+        ("NATO", date(2018, 12, 31), 29),
+        ("NATO", date(2024, 12, 31), 32),
+        ("ASEAN", date(2020, 1, 1), 10),
+        ("ASEAN", date(2025, 12, 31), 11),
+        ("FiveEyes", date(2000, 1, 1), 5),
+        ("Quad", date(2020, 1, 1), 4),
+        ("SCO", date(2024, 12, 31), 10),
+        ("GCC", date(2000, 1, 1), 6),
+        ("AUKUS", date(2020, 1, 1), 0),
+    ],
 )
 def test_membership_counts(group, when, n):
     assert len(bundled().get(group).members_on(when)) == n
@@ -43,13 +64,17 @@ def test_every_member_is_a_shipped_state():
 
 
 def test_partial_dates_and_order_checks():
-    g = parse("groups:\n- id: X\n  name: X\n  kind: forum\n  url: https://x\n"
-              "  members:\n  - {state: 2, start: '1995', end: '1996-02'}\n")
+    g = parse(
+        "groups:\n- id: X\n  name: X\n  kind: forum\n  url: https://x\n"
+        "  members:\n  - {state: 2, start: '1995', end: '1996-02'}\n"
+    )
     m = g.get("X").members[0]
     assert (m.start, m.end) == (date(1995, 1, 1), date(1996, 2, 29))
     with pytest.raises(ValidationError, match="before it starts"):
-        parse("groups:\n- id: X\n  name: X\n  kind: forum\n  url: https://x\n"
-              "  members:\n  - {state: 2, start: 2000-01-01, end: 1999-01-01}\n")
+        parse(
+            "groups:\n- id: X\n  name: X\n  kind: forum\n  url: https://x\n"
+            "  members:\n  - {state: 2, start: 2000-01-01, end: 1999-01-01}\n"
+        )
 
 
 def test_unknown_group():

@@ -9,8 +9,20 @@ from legation import instruments
 from legation.instruments import INSTRUMENTS, Unit
 
 EXPECTED = [
-    "alliance", "dca", "attache", "dialogue", "arms_transfer", "military_aid", "training",
-    "exercise", "intelligence", "hadr", "peacekeeping", "basing", "covert", "cyber",
+    "alliance",
+    "dca",
+    "attache",
+    "dialogue",
+    "arms_transfer",
+    "military_aid",
+    "training",
+    "exercise",
+    "intelligence",
+    "hadr",
+    "peacekeeping",
+    "basing",
+    "covert",
+    "cyber",
 ]
 
 

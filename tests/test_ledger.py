@@ -41,7 +41,11 @@ def test_import_stores_resolved_rows(ledger, write):
     by_note = {r["note"]: r for r in rows.iter_rows(named=True)}
     s400 = by_note["S-400, five regiments"]
     assert (s400["actor_ccode"], s400["partner_ccode"], s400["start_date"], s400["start_precision"]) == (
-        365, 750, date(2018, 1, 1), "year")
+        365,
+        750,
+        date(2018, 1, 1),
+        "year",
+    )
     assert by_note["suspension"]["polarity"] == -1
     nato = rows.filter(pl.col("partner") == "NATO").row(0, named=True)
     assert (nato["partner_kind"], nato["partner_ccode"], nato["unit"]) == ("group", None, "binary")
@@ -70,11 +74,17 @@ def test_ids_do_not_depend_on_row_order(ledger, tmp_path, write):
 
 def test_an_id_cannot_move_between_sources(ledger, write):
     ledger.register_source(Source(id="mine", name="Mine", version="1", citation="Me. 2026."))
-    import_file(ledger, write("a.csv", "id,instrument,actor,partner,start,source\n"
-                                       "x1,exercise,USA,India,2015,legation-sample\n"))
+    import_file(
+        ledger,
+        write(
+            "a.csv", "id,instrument,actor,partner,start,source\nx1,exercise,USA,India,2015,legation-sample\n"
+        ),
+    )
     with pytest.raises(InputError, match="already used by source 'legation-sample'"):
-        import_file(ledger, write("b.csv", "id,instrument,actor,partner,start,source\n"
-                                           "x1,exercise,USA,Japan,2016,mine\n"))
+        import_file(
+            ledger,
+            write("b.csv", "id,instrument,actor,partner,start,source\nx1,exercise,USA,Japan,2016,mine\n"),
+        )
     assert ledger.count() == 1
 
 
@@ -92,7 +102,9 @@ def test_export_round_trip(ledger, tmp_path, write, fmt):
 
 
 def test_yaml_import_with_its_own_source(ledger, write):
-    path = write("e.yaml", """
+    path = write(
+        "e.yaml",
+        """
 sources:
   - id: field-notes
     name: Field notes
@@ -109,7 +121,8 @@ engagements:
     unit: personnel
     source: field-notes
   - {instrument: hadr, actor: Japan, partner: Philippines, start: "2013-11-10", source: field-notes}
-""")
+""",
+    )
     report = import_file(ledger, path)
     assert report.rows_written == 2 and report.sources == ["field-notes"]
     assert ledger.source("field-notes").covers(2022) and not ledger.source("field-notes").covers(2019)
@@ -117,9 +130,15 @@ engagements:
 
 
 def test_import_frame_from_pandas(ledger):
-    frame = pd.DataFrame({"instrument": ["exercise", "dialogue"], "actor": ["China", "China"],
-                          "partner": ["Pakistan", "Cambodia"], "start": ["2019-12", "2023"],
-                          "source": ["legation-sample"] * 2})
+    frame = pd.DataFrame(
+        {
+            "instrument": ["exercise", "dialogue"],
+            "actor": ["China", "China"],
+            "partner": ["Pakistan", "Cambodia"],
+            "start": ["2019-12", "2023"],
+            "source": ["legation-sample"] * 2,
+        }
+    )
     assert import_frame(ledger, frame).rows_written == 2
     with pytest.raises(InputError, match="row 2, field 'partner'"):
         import_frame(ledger, frame.assign(partner=["Pakistan", "Atlantis"]))
@@ -147,11 +166,18 @@ def test_sample_loads_and_covers_the_roadmap(ledger):
     assert rows["source_ref"].str.starts_with("http").all()
     assert (rows["polarity"] == -1).sum() >= 5
     for actor, partner, instrument in [
-        ("United States", "Japan", None), ("United States", "Israel", "military_aid"),
-        ("United States", "Egypt", "military_aid"), ("United States", "Philippines", "training"),
-        ("Russia", "Syria", None), ("Russia", "Iran", None), ("United States", "India", "exercise"),
+        ("United States", "Japan", None),
+        ("United States", "Israel", "military_aid"),
+        ("United States", "Egypt", "military_aid"),
+        ("United States", "Philippines", "training"),
+        ("Russia", "Syria", None),
+        ("Russia", "Iran", None),
+        ("United States", "India", "exercise"),
     ]:
-        assert ledger.engagements(actor=actor, partner=partner, instrument=instrument).height, (actor, partner)
+        assert ledger.engagements(actor=actor, partner=partner, instrument=instrument).height, (
+            actor,
+            partner,
+        )
     assert rows.filter(pl.col("instrument") == "peacekeeping").height >= 5
     assert rows.filter(pl.col("partner").is_in(["NATO", "ASEAN", "ARF"])).height >= 3
 
@@ -161,7 +187,7 @@ def test_readers_share_a_file_and_writers_get_a_clear_error(tmp_path):
     Ledger(path).close()
     with Ledger(path, read_only=True) as a, Ledger(path, read_only=True) as b:
         assert a.count() == b.count() == 0
-    code = f"import duckdb; c = duckdb.connect({str(path)!r}); import time; print('ok', flush=True); time.sleep(30)"
+    code = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(30)"
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ok"

@@ -104,9 +104,17 @@ def test_territories_are_not_states():
 
 @pytest.mark.parametrize(
     ("ccode", "when", "gw"),
-    [(255, date(2000, 1, 1), 260), (255, date(1930, 1, 1), 255), (260, date(1970, 1, 1), 260),
-     (679, date(2000, 1, 1), 678), (345, date(2010, 1, 1), 340), (345, date(1990, 1, 1), 345),
-     (816, None, 816), (2, None, 2), (365, None, 365)],
+    [
+        (255, date(2000, 1, 1), 260),
+        (255, date(1930, 1, 1), 255),
+        (260, date(1970, 1, 1), 260),
+        (679, date(2000, 1, 1), 678),
+        (345, date(2010, 1, 1), 340),
+        (345, date(1990, 1, 1), 345),
+        (816, None, 816),
+        (2, None, 2),
+        (365, None, 365),
+    ],
 )
 def test_cow_to_gw(ccode, when, gw):
     assert to_gw(ccode, when) == gw
@@ -122,7 +130,9 @@ def test_gw_crosswalk_agrees_with_peacesciencer(shared_data):
     Checked on 1 July of each year; the only disagreements left are the transition years
     (1945, 1990), which peacesciencer assigns by whole year.
     """
-    cw = pl.read_parquet(shared_data / "peacesciencer" / "cow_gw_years.parquet").drop_nulls(["ccode", "gwcode"])
+    cw = pl.read_parquet(shared_data / "peacesciencer" / "cow_gw_years.parquet").drop_nulls(
+        ["ccode", "gwcode"]
+    )
     pairs = cw.select(pl.col("ccode", "gwcode", "year").cast(pl.Int64)).unique()
     wrong = [(c, g, y) for c, g, y in pairs.iter_rows() if to_gw(c, date(y, 7, 1)) != g]
     assert len(wrong) <= 3, wrong
@@ -163,9 +173,12 @@ def test_import_gw_states(ledger, shared_data):
 
 
 def test_gw_official_dat_format(write):
-    path = write("iisystem.dat", "2\tUSA\tUnited States of America\t01:01:1816\t31:12:2017\n"
-                 "260\tGFR\tGerman Federal Republic\t21:09:1949\t31:12:2017\n"
-                 "265\tGDR\tGerman Democratic Republic\t07:10:1949\t03:10:1990\n")
+    path = write(
+        "iisystem.dat",
+        "2\tUSA\tUnited States of America\t01:01:1816\t31:12:2017\n"
+        "260\tGFR\tGerman Federal Republic\t21:09:1949\t31:12:2017\n"
+        "265\tGDR\tGerman Democratic Republic\t07:10:1949\t03:10:1990\n",
+    )
     spells = systems.read_gw(path)
     assert spells.filter(pl.col("code") == 265)["end_date"].to_list() == [date(1990, 10, 3)]
     assert spells.filter(pl.col("code") == 260)["end_date"].to_list() == [None]

@@ -74,9 +74,7 @@ class Group(BaseModel):
 
     def members_on(self, when: date) -> list[int]:
         """COW codes of the members on ``when``."""
-        return sorted(
-            {m.state for m in self.members if m.start <= when and (m.end is None or when <= m.end)}
-        )
+        return sorted({m.state for m in self.members if m.start <= when and (m.end is None or when <= m.end)})
 
 
 @dataclass(frozen=True)

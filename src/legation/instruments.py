@@ -69,48 +69,125 @@ def _i(
 
 U = Unit
 _ALL = (
-    _i("alliance", "Formal treaty of mutual defence, offence, neutrality, non-aggression or "
-       "consultation (ATOP provisions).", (U.BINARY,), False, 10.0),
-    _i("dca", "Defence cooperation agreement: a bilateral framework for defence relations "
-       "(logistics, status of forces, technology, access) short of an alliance.",
-       (U.BINARY,), False, 8.0),
-    _i("attache", "Military attaché or defence section posted by the actor in the partner "
-       "state; -1 for expulsion or closure.", (U.COUNT, U.BINARY), True, 5.0),
-    _i("dialogue", "Mil-to-mil dialogue: senior-leader visits, staff talks, hotlines; actor "
-       "visits or initiates, partner hosts.", (U.COUNT, U.BINARY), True, 2.0,
-       CameoCode("062", "Cooperate militarily"),
-       CameoCode("1212", "Reject military cooperation", -1)),
-    _i("arms_transfer", "Transfer of major conventional arms from supplier (actor) to "
-       "recipient (partner).", (U.TIV_MUSD, U.USD, U.COUNT), True, 8.0),
-    _i("military_aid", "Military assistance (grants, loans, financing, economic aid tied to "
-       "military support) from donor to recipient.", (U.USD,), True, 4.0,
-       CameoCode("072", "Provide military aid"),
-       CameoCode("1222", "Reject request for military aid", -1),
-       CameoCode("1622", "Reduce or stop military assistance", -1)),
-    _i("training", "Military education, training and exchanges (IMET-like) given by the actor "
-       "to the partner's personnel.", (U.PERSONNEL, U.USD, U.COUNT), True, 10.0),
-    _i("exercise", "Joint military exercise among the participants (land, sea, air, cyber; "
-       "warfighting, peacekeeping or humanitarian).", (U.COUNT, U.PERSONNEL), False, 3.0),
-    _i("intelligence", "Intelligence-sharing arrangement or act between the parties.",
-       (U.BINARY, U.COUNT), False, 5.0,
-       CameoCode("064", "Share intelligence or information")),
-    _i("hadr", "Humanitarian assistance and disaster relief delivered by the actor's military "
-       "in the partner state.", (U.PERSONNEL, U.USD, U.COUNT), True, 2.0,
-       CameoCode("073", "Provide humanitarian aid"),
-       CameoCode("1223", "Reject request for humanitarian aid", -1),
-       CameoCode("1623", "Reduce or stop humanitarian assistance", -1)),
-    _i("peacekeeping", "Peacekeepers (troops, police, experts) contributed by the actor to an "
-       "operation in the partner state.", (U.PERSONNEL,), True, 3.0,
-       CameoCode("074", "Provide military protection or peacekeeping"),
-       CameoCode("0861", "Receive deployment of peacekeepers", reversed=True),
-       CameoCode("1224", "Reject request for military protection or peacekeeping", -1),
-       CameoCode("1661", "Expel or withdraw peacekeepers", -1, reversed=True)),
-    _i("basing", "Forces, bases or access rights of the actor on the partner's territory.",
-       (U.PERSONNEL, U.COUNT, U.BINARY), True, 5.0),
-    _i("covert", "Covert or clandestine military support or action by the actor concerning "
-       "the partner.", (U.BINARY, U.COUNT), True, 3.0),
-    _i("cyber", "Military cyber cooperation: shared defence, capacity building, joint "
-       "operations.", (U.BINARY, U.COUNT), False, 3.0),
+    _i(
+        "alliance",
+        "Formal treaty of mutual defence, offence, neutrality, non-aggression or "
+        "consultation (ATOP provisions).",
+        (U.BINARY,),
+        False,
+        10.0,
+    ),
+    _i(
+        "dca",
+        "Defence cooperation agreement: a bilateral framework for defence relations "
+        "(logistics, status of forces, technology, access) short of an alliance.",
+        (U.BINARY,),
+        False,
+        8.0,
+    ),
+    _i(
+        "attache",
+        "Military attaché or defence section posted by the actor in the partner "
+        "state; -1 for expulsion or closure.",
+        (U.COUNT, U.BINARY),
+        True,
+        5.0,
+    ),
+    _i(
+        "dialogue",
+        "Mil-to-mil dialogue: senior-leader visits, staff talks, hotlines; actor "
+        "visits or initiates, partner hosts.",
+        (U.COUNT, U.BINARY),
+        True,
+        2.0,
+        CameoCode("062", "Cooperate militarily"),
+        CameoCode("1212", "Reject military cooperation", -1),
+    ),
+    _i(
+        "arms_transfer",
+        "Transfer of major conventional arms from supplier (actor) to recipient (partner).",
+        (U.TIV_MUSD, U.USD, U.COUNT),
+        True,
+        8.0,
+    ),
+    _i(
+        "military_aid",
+        "Military assistance (grants, loans, financing, economic aid tied to "
+        "military support) from donor to recipient.",
+        (U.USD,),
+        True,
+        4.0,
+        CameoCode("072", "Provide military aid"),
+        CameoCode("1222", "Reject request for military aid", -1),
+        CameoCode("1622", "Reduce or stop military assistance", -1),
+    ),
+    _i(
+        "training",
+        "Military education, training and exchanges (IMET-like) given by the actor "
+        "to the partner's personnel.",
+        (U.PERSONNEL, U.USD, U.COUNT),
+        True,
+        10.0,
+    ),
+    _i(
+        "exercise",
+        "Joint military exercise among the participants (land, sea, air, cyber; "
+        "warfighting, peacekeeping or humanitarian).",
+        (U.COUNT, U.PERSONNEL),
+        False,
+        3.0,
+    ),
+    _i(
+        "intelligence",
+        "Intelligence-sharing arrangement or act between the parties.",
+        (U.BINARY, U.COUNT),
+        False,
+        5.0,
+        CameoCode("064", "Share intelligence or information"),
+    ),
+    _i(
+        "hadr",
+        "Humanitarian assistance and disaster relief delivered by the actor's military in the partner state.",
+        (U.PERSONNEL, U.USD, U.COUNT),
+        True,
+        2.0,
+        CameoCode("073", "Provide humanitarian aid"),
+        CameoCode("1223", "Reject request for humanitarian aid", -1),
+        CameoCode("1623", "Reduce or stop humanitarian assistance", -1),
+    ),
+    _i(
+        "peacekeeping",
+        "Peacekeepers (troops, police, experts) contributed by the actor to an "
+        "operation in the partner state.",
+        (U.PERSONNEL,),
+        True,
+        3.0,
+        CameoCode("074", "Provide military protection or peacekeeping"),
+        CameoCode("0861", "Receive deployment of peacekeepers", reversed=True),
+        CameoCode("1224", "Reject request for military protection or peacekeeping", -1),
+        CameoCode("1661", "Expel or withdraw peacekeepers", -1, reversed=True),
+    ),
+    _i(
+        "basing",
+        "Forces, bases or access rights of the actor on the partner's territory.",
+        (U.PERSONNEL, U.COUNT, U.BINARY),
+        True,
+        5.0,
+    ),
+    _i(
+        "covert",
+        "Covert or clandestine military support or action by the actor concerning the partner.",
+        (U.BINARY, U.COUNT),
+        True,
+        3.0,
+    ),
+    _i(
+        "cyber",
+        "Military cyber cooperation: shared defence, capacity building, joint operations.",
+        (U.BINARY, U.COUNT),
+        False,
+        3.0,
+    ),
 )
 
 INSTRUMENTS: MappingProxyType[str, Instrument] = MappingProxyType({i.name: i for i in _ALL})

@@ -54,8 +54,11 @@ def command(*args: Any, **kwargs: Any) -> Callable:
 def stages(title: str) -> Iterator[Callable[[str], None]]:
     """A spinner with elapsed time whose text follows the stage names a task reports."""
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err_console, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
     ) as bar:
         task = bar.add_task(title, total=None)
         yield lambda stage: bar.update(task, description=f"{title}: {stage}")

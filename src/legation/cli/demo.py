@@ -21,13 +21,22 @@ PATRONS = {"United States": 2, "China": 710, "Russia": 365}
 def summary(led: Ledger) -> list[Table]:
     """Engagements per instrument and per year, and the top partners of the US, China, Russia."""
     rows = led.engagements()
-    by_inst = rows.group_by("instrument").agg(
-        pl.len().alias("engagements"),
-        (pl.col("polarity") < 0).sum().alias("suspensions"),
-        pl.col("partner").n_unique().alias("partners"),
-    ).sort("engagements", descending=True)
-    t1 = Table("instrument", "engagements", "of which −1", "partners",
-               title=f"{rows.height} engagements in {led.path.name}, by instrument")
+    by_inst = (
+        rows.group_by("instrument")
+        .agg(
+            pl.len().alias("engagements"),
+            (pl.col("polarity") < 0).sum().alias("suspensions"),
+            pl.col("partner").n_unique().alias("partners"),
+        )
+        .sort("engagements", descending=True)
+    )
+    t1 = Table(
+        "instrument",
+        "engagements",
+        "of which −1",
+        "partners",
+        title=f"{rows.height} engagements in {led.path.name}, by instrument",
+    )
     for r in by_inst.iter_rows():
         t1.add_row(r[0], str(r[1]), str(r[2]), str(r[3]))
     by_year = rows.group_by(pl.col("start_date").dt.year().alias("year")).len().sort("year")
@@ -35,8 +44,9 @@ def summary(led: Ledger) -> list[Table]:
     peak = max(by_year["len"].to_list() or [1])
     for year, n in by_year.iter_rows():
         t2.add_row(str(year), str(n), "█" * round(20 * n / peak))
-    t3 = Table("patron", "top partners (engagements as actor or partner)",
-               title="Top partners of the major powers")
+    t3 = Table(
+        "patron", "top partners (engagements as actor or partner)", title="Top partners of the major powers"
+    )
     for name, code in PATRONS.items():
         mine = rows.filter((pl.col("actor_ccode") == code) | (pl.col("partner_ccode") == code))
         other = pl.when(pl.col("actor_ccode") == code).then("partner").otherwise("actor")
@@ -59,8 +69,7 @@ def demo(
     with Ledger(path) as led:
         with stages("loading the curated sample") as progress:
             report = load_sample(led, progress=progress)
-        console.print(f"built {led.path} with {report.rows_written} engagements "
-                      f"in {report.seconds:.2f} s")
+        console.print(f"built {led.path} with {report.rows_written} engagements in {report.seconds:.2f} s")
         for table in summary(led):
             console.print(table)
     if serve:

@@ -64,8 +64,14 @@ def import_(
         for path in paths:
             with stages(f"importing {path.name}") as progress:
                 r = import_file(led, path, source=source, progress=progress)
-            table.add_row(path.name, r.format, f"{r.rows_read:,}", f"{r.rows_written:,}",
-                          ", ".join(r.sources), f"{r.seconds:.2f}")
+            table.add_row(
+                path.name,
+                r.format,
+                f"{r.rows_read:,}",
+                f"{r.rows_written:,}",
+                ", ".join(r.sources),
+                f"{r.seconds:.2f}",
+            )
     console.print(table)
 
 
@@ -80,8 +86,11 @@ FiltersUntil = Annotated[str | None, typer.Option(help="Started on or before (YY
 
 def _select(led: Ledger, actor, partner, instrument, since, until) -> pl.DataFrame:
     return led.engagements(
-        actor=actor, partner=partner, instrument=instrument or None,
-        since=_year_or_date(since), until=_year_or_date(until),
+        actor=actor,
+        partner=partner,
+        instrument=instrument or None,
+        since=_year_or_date(since),
+        until=_year_or_date(until),
     )
 
 
@@ -101,12 +110,31 @@ def engagements(
         rows = _select(led, actor, partner, instrument, since, until)
     if format is OutFormat.TABLE:
         shown = export.to_import_format(rows)
-        table = Table("start", "end", "instrument", "actor", "partner", "magnitude", "unit", "±",
-                      "source", title=f"{rows.height:,} engagements")
+        table = Table(
+            "start",
+            "end",
+            "instrument",
+            "actor",
+            "partner",
+            "magnitude",
+            "unit",
+            "±",
+            "source",
+            title=f"{rows.height:,} engagements",
+        )
         for r in shown.head(limit).iter_rows(named=True):
             mag = "" if r["magnitude"] is None else f"{r['magnitude']:,.10g}"
-            table.add_row(r["start"], r["end"] or "", r["instrument"], r["actor"], r["partner"],
-                          mag, r["unit"], "+" if r["polarity"] > 0 else "−", r["source"])
+            table.add_row(
+                r["start"],
+                r["end"] or "",
+                r["instrument"],
+                r["actor"],
+                r["partner"],
+                mag,
+                r["unit"],
+                "+" if r["polarity"] > 0 else "−",
+                r["source"],
+            )
         console.print(table)
         if limit is not None and rows.height > limit:
             console.print(f"… {rows.height - limit:,} more; use --limit or --format csv")
@@ -143,16 +171,15 @@ def sources(
     """List the datasets in the ledger with version, coverage and licence."""
     with Ledger(db, read_only=True) as led:
         frame = led.sources()
-        counts = dict(led.con.execute(
-            "SELECT source_id, count(*) FROM engagements GROUP BY source_id").fetchall())
+        counts = dict(
+            led.con.execute("SELECT source_id, count(*) FROM engagements GROUP BY source_id").fetchall()
+        )
     if format is not OutFormat.TABLE:
         frame = frame.with_columns(
             pl.col("id").replace_strict(counts, default=0, return_dtype=pl.Int64).alias("engagements")
         )
         if format is OutFormat.CSV:
-            frame = frame.with_columns(
-                pl.col("coverage_actors").cast(pl.List(pl.String)).list.join(" ")
-            )
+            frame = frame.with_columns(pl.col("coverage_actors").cast(pl.List(pl.String)).list.join(" "))
             sys.stdout.write(frame.write_csv())
         else:
             sys.stdout.write(frame.write_json())
@@ -162,8 +189,7 @@ def sources(
         cov = f"{r['coverage_start'] or '…'}–{r['coverage_end'] or '…'}"
         if r["coverage_actors"]:
             cov += f" (actors {', '.join(map(str, r['coverage_actors']))})"
-        table.add_row(r["id"], r["name"], r["version"], cov, f"{counts.get(r['id'], 0):,}",
-                      r["licence"])
+        table.add_row(r["id"], r["name"], r["version"], cov, f"{counts.get(r['id'], 0):,}", r["licence"])
     console.print(table)
 
 

@@ -7,6 +7,14 @@ from legation.ledger.sources import Source
 from legation.ledger.store import Ledger, default_path
 
 __all__ = [
-    "ImportReport", "Ledger", "Source", "default_path", "import_file", "import_frame",
-    "load_sample", "sample_path", "to_import_format", "write",
+    "ImportReport",
+    "Ledger",
+    "Source",
+    "default_path",
+    "import_file",
+    "import_frame",
+    "load_sample",
+    "sample_path",
+    "to_import_format",
+    "write",
 ]

@@ -17,9 +17,7 @@ def _as_written(date_col: str, precision_col: str) -> pl.Expr:
     out = pl.lit(None, pl.String)
     for precision, fmt in _SHOWN.items():
         out = (
-            pl.when(pl.col(precision_col) == precision)
-            .then(pl.col(date_col).dt.strftime(fmt))
-            .otherwise(out)
+            pl.when(pl.col(precision_col) == precision).then(pl.col(date_col).dt.strftime(fmt)).otherwise(out)
         )
     return out
 
@@ -27,12 +25,23 @@ def _as_written(date_col: str, precision_col: str) -> pl.Expr:
 def to_import_format(engagements: pl.DataFrame) -> pl.DataFrame:
     """Stored engagements (`Ledger.engagements()`) as rows of the import format."""
     return engagements.select(
-        "id", "instrument", "actor", "partner", "actor_kind", "partner_kind",
-        pl.col("actor_ccode").cast(pl.Int32), pl.col("partner_ccode").cast(pl.Int32),
+        "id",
+        "instrument",
+        "actor",
+        "partner",
+        "actor_kind",
+        "partner_kind",
+        pl.col("actor_ccode").cast(pl.Int32),
+        pl.col("partner_ccode").cast(pl.Int32),
         _as_written("start_date", "start_precision").alias("start"),
         _as_written("end_date", "end_precision").alias("end"),
-        "magnitude", "unit", "polarity", "confidence",
-        pl.col("source_id").alias("source"), "source_ref", "note",
+        "magnitude",
+        "unit",
+        "polarity",
+        "confidence",
+        pl.col("source_id").alias("source"),
+        "source_ref",
+        "note",
     ).select(COLUMNS)
 
 

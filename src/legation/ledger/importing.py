@@ -81,9 +81,7 @@ def import_file(
     return report
 
 
-def import_frame(
-    ledger: Ledger, frame, *, name: str = "<frame>", source: str | None = None
-) -> ImportReport:
+def import_frame(ledger: Ledger, frame, *, name: str = "<frame>", source: str | None = None) -> ImportReport:
     """Import engagements from a polars or pandas frame with the columns of a CSV import."""
     t0 = time.perf_counter()
     df = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
@@ -136,9 +134,14 @@ def _check_truncated(path: Path) -> None:
     if n_last < n_head:
         line = sum(1 for _ in path.open("rb"))
         raise InputError(
-            [Problem("", last.decode("utf-8", "replace")[:60],
-                     f"the last line has {n_last} of {n_head} fields: the file looks truncated",
-                     row=line)],
+            [
+                Problem(
+                    "",
+                    last.decode("utf-8", "replace")[:60],
+                    f"the last line has {n_last} of {n_head} fields: the file looks truncated",
+                    row=line,
+                )
+            ],
             file=str(path),
         )
 
@@ -168,13 +171,16 @@ def _read_yaml(ledger: Ledger, path: Path, default_source: str | None) -> tuple[
     """YAML: an optional ``sources:`` list, then ``engagements:``, each checked by pydantic."""
     text = _decode(path)
     try:
-        node = yaml.compose(text)
-        doc = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_TextDates)
+        doc = yaml.load(text, Loader=_TextDates)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise InputError(
-            [Problem("", "", f"not valid YAML: {getattr(e, 'problem', e)}",
-                     row=mark.line + 1 if mark else None)],
+            [
+                Problem(
+                    "", "", f"not valid YAML: {getattr(e, 'problem', e)}", row=mark.line + 1 if mark else None
+                )
+            ],
             file=str(path),
         ) from e
     if not isinstance(doc, dict) or not set(doc) <= {"sources", "engagements"}:
@@ -185,12 +191,15 @@ def _read_yaml(ledger: Ledger, path: Path, default_source: str | None) -> tuple[
     lines = _item_lines(node)
     problems: list[Problem] = []
     new_sources = []
+    declared = set()
     for i, item in enumerate(doc.get("sources") or []):
+        if isinstance(item, dict) and item.get("id"):
+            declared.add(str(item["id"]))
         try:
             new_sources.append(Source.model_validate(item))
         except ValidationError as e:
             problems += _pydantic_problems(e, lines.get(("sources", i)), path)
-    known = set(ledger.sources()["id"].to_list()) | {s.id for s in new_sources}
+    known = set(ledger.sources()["id"].to_list()) | declared
     resolver = ledger.resolver()
     rows = []
     for i, item in enumerate(doc.get("engagements") or []):
@@ -211,6 +220,17 @@ def _read_yaml(ledger: Ledger, path: Path, default_source: str | None) -> tuple[
     for src in new_sources:
         ledger.register_source(src)
     return _rows_frame(rows), [s.id for s in new_sources]
+
+
+class _TextDates(yaml.SafeLoader):
+    """Safe YAML that keeps dates as written: '2015-02-30' is reported, not a crash, and
+    '2015-06' keeps its month precision."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _decode(path: Path) -> str:
@@ -251,12 +271,25 @@ def _unknown_source(src: object, known: Iterable[str], line: int | None, file: s
 
 def _rows_frame(rows: list[dict]) -> pl.DataFrame:
     schema = {
-        "_line": pl.Int64, "id": pl.String, "instrument": pl.String, "actor_kind": pl.String,
-        "actor_ccode": pl.Int16, "actor": pl.String, "partner_kind": pl.String,
-        "partner_ccode": pl.Int16, "partner": pl.String, "start_date": pl.Date,
-        "start_precision": pl.String, "end_date": pl.Date, "end_precision": pl.String,
-        "magnitude": pl.Float64, "unit": pl.String, "polarity": pl.Int8,
-        "confidence": pl.Float64, "source_id": pl.String, "source_ref": pl.String,
+        "_line": pl.Int64,
+        "id": pl.String,
+        "instrument": pl.String,
+        "actor_kind": pl.String,
+        "actor_ccode": pl.Int16,
+        "actor": pl.String,
+        "partner_kind": pl.String,
+        "partner_ccode": pl.Int16,
+        "partner": pl.String,
+        "start_date": pl.Date,
+        "start_precision": pl.String,
+        "end_date": pl.Date,
+        "end_precision": pl.String,
+        "magnitude": pl.Float64,
+        "unit": pl.String,
+        "polarity": pl.Int8,
+        "confidence": pl.Float64,
+        "source_id": pl.String,
+        "source_ref": pl.String,
         "note": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
@@ -265,19 +298,26 @@ def _rows_frame(rows: list[dict]) -> pl.DataFrame:
 # writing --------------------------------------------------------------------------------------
 
 _IDENTITY = (
-    "instrument", "actor_kind", "coalesce(CAST(actor_ccode AS VARCHAR), actor)", "partner_kind",
-    "coalesce(CAST(partner_ccode AS VARCHAR), partner)", "CAST(start_date AS VARCHAR)",
-    "start_precision", "coalesce(CAST(end_date AS VARCHAR), '')", "coalesce(end_precision, '')",
-    "coalesce(CAST(magnitude AS VARCHAR), '')", "unit", "CAST(polarity AS VARCHAR)", "source_id",
+    "instrument",
+    "actor_kind",
+    "coalesce(CAST(actor_ccode AS VARCHAR), actor)",
+    "partner_kind",
+    "coalesce(CAST(partner_ccode AS VARCHAR), partner)",
+    "CAST(start_date AS VARCHAR)",
+    "start_precision",
+    "coalesce(CAST(end_date AS VARCHAR), '')",
+    "coalesce(end_precision, '')",
+    "coalesce(CAST(magnitude AS VARCHAR), '')",
+    "unit",
+    "CAST(polarity AS VARCHAR)",
+    "source_id",
     "coalesce(source_ref, '')",
 )
 ID_SQL = "'e' || left(md5(concat_ws('|', " + ", ".join(_IDENTITY) + ")), 20)"
 """Stable id of a row without one: what it says, not where it stands in a file."""
 
 
-def _write(
-    ledger: Ledger, rows: pl.DataFrame, path: Path, fmt: str, sources: list[str]
-) -> ImportReport:
+def _write(ledger: Ledger, rows: pl.DataFrame, path: Path, fmt: str, sources: list[str]) -> ImportReport:
     """Replace this source's rows with the same ids and insert the rest, in one transaction."""
     file = str(path)
     digest = _sha256(path) if path.is_file() else _frame_digest(rows)
@@ -290,31 +330,45 @@ def _write(
             clash = con.execute(
                 f"SELECT r._line, r.id, e.source_id FROM (SELECT _line, {values} FROM _rows) r "
                 "JOIN engagements e USING (id) WHERE e.source_id <> r.source_id "
-                "ORDER BY r._line LIMIT ?", [MAX_PROBLEMS],
+                "ORDER BY r._line LIMIT ?",
+                [MAX_PROBLEMS],
             ).fetchall()
             if clash:
                 raise InputError(
-                    [Problem("id", i, f"id already used by source {other!r}", row=line, file=file)
-                     for line, i, other in clash],
+                    [
+                        Problem("id", i, f"id already used by source {other!r}", row=line, file=file)
+                        for line, i, other in clash
+                    ],
                     file=file,
                 )
             import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+            con.execute(f"DELETE FROM engagements WHERE id IN (SELECT coalesce(id, {ID_SQL}) FROM _rows)")
             con.execute(
-                f"DELETE FROM engagements WHERE id IN (SELECT coalesce(id, {ID_SQL}) FROM _rows)"
-            )
-            con.execute(
-                f"INSERT INTO engagements ({', '.join(cols)}, import_id) "
-                f"SELECT {values}, ? FROM _rows", [import_id],
+                f"INSERT INTO engagements ({', '.join(cols)}, import_id) SELECT {values}, ? FROM _rows",
+                [import_id],
             )
             _refuse_duplicates(con, import_id, file)
-            used = [r[0] for r in con.execute(
-                "SELECT DISTINCT source_id FROM engagements WHERE import_id = ?", [import_id]
-            ).fetchall()]
+            used = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT source_id FROM engagements WHERE import_id = ?", [import_id]
+                ).fetchall()
+            ]
             now = datetime.now()
             con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, file, digest, fmt, rows.height, rows.height,
-                 sorted(set(used) | set(sources)), now, now, __version__],
+                [
+                    import_id,
+                    file,
+                    digest,
+                    fmt,
+                    rows.height,
+                    rows.height,
+                    sorted(set(used) | set(sources)),
+                    now,
+                    now,
+                    __version__,
+                ],
             )
     finally:
         con.unregister("_rows")
@@ -340,8 +394,16 @@ def _refuse_duplicates(con, import_id: int, file: str) -> None:
     ).fetchall()
     if dup:
         raise InputError(
-            [Problem("id", i, f"duplicate id: lines {', '.join(map(str, lines))} are the same "
-                     "engagement", row=lines[1], file=file) for i, lines in dup],
+            [
+                Problem(
+                    "id",
+                    i,
+                    f"duplicate id: lines {', '.join(map(str, lines))} are the same engagement",
+                    row=lines[1],
+                    file=file,
+                )
+                for i, lines in dup
+            ],
             file=file,
         )
 
@@ -358,4 +420,3 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-

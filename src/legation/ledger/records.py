@@ -19,8 +19,18 @@ from legation.states.resolve import Actor, ActorKind, Resolver
 
 REQUIRED: tuple[str, ...] = ("instrument", "actor", "partner", "start", "source")
 OPTIONAL: tuple[str, ...] = (
-    "id", "actor_kind", "partner_kind", "actor_ccode", "partner_ccode", "end", "magnitude",
-    "unit", "polarity", "confidence", "source_ref", "note",
+    "id",
+    "actor_kind",
+    "partner_kind",
+    "actor_ccode",
+    "partner_ccode",
+    "end",
+    "magnitude",
+    "unit",
+    "polarity",
+    "confidence",
+    "source_ref",
+    "note",
 )
 COLUMNS: tuple[str, ...] = REQUIRED + OPTIONAL
 
@@ -58,8 +68,19 @@ class EngagementRecord(BaseModel):
     note: str | None = None
 
     @field_validator(
-        "id", "instrument", "actor", "partner", "start", "end", "unit", "source", "source_ref",
-        "note", "actor_kind", "partner_kind", mode="before",
+        "id",
+        "instrument",
+        "actor",
+        "partner",
+        "start",
+        "end",
+        "unit",
+        "source",
+        "source_ref",
+        "note",
+        "actor_kind",
+        "partner_kind",
+        mode="before",
     )
     @classmethod
     def _strip(cls, v: Any) -> str | None:
@@ -137,13 +158,23 @@ class EngagementRecord(BaseModel):
         return {
             "id": self.id,
             "instrument": self.instrument,
-            "actor_kind": a.kind.value, "actor_ccode": a.ccode, "actor": a.name,
-            "partner_kind": p.kind.value, "partner_ccode": p.ccode, "partner": p.name,
-            "start_date": start, "start_precision": start_prec.value,
-            "end_date": end, "end_precision": end_prec.value if end_prec else None,
-            "magnitude": self.magnitude, "unit": self.unit, "polarity": self.polarity,
-            "confidence": self.confidence, "source_id": self.source,
-            "source_ref": self.source_ref, "note": self.note,
+            "actor_kind": a.kind.value,
+            "actor_ccode": a.ccode,
+            "actor": a.name,
+            "partner_kind": p.kind.value,
+            "partner_ccode": p.ccode,
+            "partner": p.name,
+            "start_date": start,
+            "start_precision": start_prec.value,
+            "end_date": end,
+            "end_precision": end_prec.value if end_prec else None,
+            "magnitude": self.magnitude,
+            "unit": self.unit,
+            "polarity": self.polarity,
+            "confidence": self.confidence,
+            "source_id": self.source,
+            "source_ref": self.source_ref,
+            "note": self.note,
         }
 
 

@@ -11,9 +11,26 @@ import duckdb
 from legation.errors import SchemaVersionError
 
 ENGAGEMENT_COLUMNS: tuple[str, ...] = (
-    "id", "instrument", "actor_kind", "actor_ccode", "actor", "partner_kind", "partner_ccode",
-    "partner", "start_date", "start_precision", "end_date", "end_precision", "magnitude", "unit",
-    "polarity", "confidence", "source_id", "source_ref", "note", "import_id",
+    "id",
+    "instrument",
+    "actor_kind",
+    "actor_ccode",
+    "actor",
+    "partner_kind",
+    "partner_ccode",
+    "partner",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "magnitude",
+    "unit",
+    "polarity",
+    "confidence",
+    "source_id",
+    "source_ref",
+    "note",
+    "import_id",
 )
 
 _V1 = """
@@ -124,9 +141,7 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
     try:
         for step in MIGRATIONS[found:]:
             con.execute(step)
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-        )
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

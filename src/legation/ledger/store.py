@@ -214,11 +214,7 @@ class Ledger:
         )
         self.con.executemany(
             "INSERT INTO memberships VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                [g.id, m.state, m.start, m.end, m.note, source_id]
-                for g in groups
-                for m in g.members
-            ],
+            [[g.id, m.state, m.start, m.end, m.note, source_id] for g in groups for m in g.members],
         )
 
     def replace_states(self, spells: pl.DataFrame, source: Source) -> int:

@@ -34,9 +34,13 @@ class _Problems:
     def add(self, df: pl.DataFrame, mask: pl.Expr, field: str, message: str | pl.Expr) -> None:
         msg = message if isinstance(message, pl.Expr) else pl.lit(message)
         self.found.append(
-            df.lazy().filter(mask).select(
-                "_line", pl.lit(field).alias("field"),
-                pl.col(field).cast(pl.String).alias("value"), msg.cast(pl.String).alias("message"),
+            df.lazy()
+            .filter(mask)
+            .select(
+                "_line",
+                pl.lit(field).alias("field"),
+                pl.col(field).cast(pl.String).alias("value"),
+                msg.cast(pl.String).alias("message"),
             )
         )
 
@@ -55,10 +59,7 @@ class _Problems:
 
 
 def unknown_source_message(known: Iterable[str]) -> str:
-    return (
-        "unknown source; register it first (a YAML 'sources:' entry). "
-        f"Known: {', '.join(sorted(known))}"
-    )
+    return f"unknown source; register it first (a YAML 'sources:' entry). Known: {', '.join(sorted(known))}"
 
 
 def validate_frame(
@@ -77,8 +78,11 @@ def validate_frame(
         problems += [Problem(c, None, f"unknown column; known: {', '.join(COLUMNS)}") for c in unknown]
         raise InputError(problems, file=file)
     df = df.with_columns(
-        *(_as_text(df, c) for c in cols if c not in ("magnitude", "confidence")
-          and df.schema[c] not in (pl.Date, pl.Datetime)),
+        *(
+            _as_text(df, c)
+            for c in cols
+            if c not in ("magnitude", "confidence") and df.schema[c] not in (pl.Date, pl.Datetime)
+        ),
         *(pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in cols),
     )
     if default_source:
@@ -87,31 +91,46 @@ def validate_frame(
     for c in REQUIRED:
         bad.add(df, pl.col(c).is_null(), c, "required value is missing")
 
-    df = _map(df, bad, "instrument", pl.col("instrument"), fields.parse_instrument,
-              {"instrument": pl.String})
+    df = _map(df, bad, "instrument", pl.col("instrument"), fields.parse_instrument, {"instrument": pl.String})
     df = _numbers(df, bad)
     for col, end in (("start", False), ("end", True)):
         df = _date(df, bad, col, end)
     bad.add(df, pl.col("end_date") < pl.col("start_date"), "end", "end is before start")
     unit_key = pl.concat_str(
-        pl.col("unit").fill_null(""), pl.col("instrument").fill_null(""),
-        pl.col("magnitude").is_not_null().cast(pl.String), separator=_SEP,
+        pl.col("unit").fill_null(""),
+        pl.col("instrument").fill_null(""),
+        pl.col("magnitude").is_not_null().cast(pl.String),
+        separator=_SEP,
     )
     df = _map(df, bad, "unit", unit_key, _unit, {"unit": pl.String}, nulls=True)
-    df = _map(df, bad, "polarity", pl.col("polarity").fill_null(""), fields.parse_polarity,
-              {"polarity": pl.Int8}, nulls=True)
+    df = _map(
+        df,
+        bad,
+        "polarity",
+        pl.col("polarity").fill_null(""),
+        fields.parse_polarity,
+        {"polarity": pl.Int8},
+        nulls=True,
+    )
     for side in ("actor", "partner"):
-        df = _map(df, bad, f"{side}_kind", pl.col(f"{side}_kind"), fields.parse_kind,
-                  {f"{side}_kind": pl.String})
+        df = _map(
+            df, bad, f"{side}_kind", pl.col(f"{side}_kind"), fields.parse_kind, {f"{side}_kind": pl.String}
+        )
     known = ledger.sources()["id"].to_list()
-    bad.add(df, pl.col("source").is_not_null() & ~pl.col("source").is_in(known), "source",
-            unknown_source_message(known))
+    bad.add(
+        df,
+        pl.col("source").is_not_null() & ~pl.col("source").is_in(known),
+        "source",
+        unknown_source_message(known),
+    )
     resolver = ledger.resolver()
     for side in ("actor", "partner"):
         df = _resolve(df, bad, resolver, side)
     bad.add(
-        df, (pl.col("actor_kind") == pl.col("partner_kind")) & (pl.col("actor") == pl.col("partner")),
-        "partner", "actor and partner are the same",
+        df,
+        (pl.col("actor_kind") == pl.col("partner_kind")) & (pl.col("actor") == pl.col("partner")),
+        "partner",
+        "actor and partner are the same",
     )
     bad.raise_any(file, row_label)
     return df.rename({"source": "source_id"}).select(
@@ -159,9 +178,7 @@ def _map(
             got = None
             errors.append(str(e))
         answers.append(got if len(outs) > 1 else (got,))
-    df = df.with_columns(
-        key.replace_strict(keys, errors, default=None, return_dtype=pl.String).alias("_err")
-    )
+    df = df.with_columns(key.replace_strict(keys, errors, default=None, return_dtype=pl.String).alias("_err"))
     bad.add(df, pl.col("_err").is_not_null(), field, pl.col("_err"))
     return df.with_columns(
         key.replace_strict(
@@ -195,8 +212,7 @@ def _numbers(df: pl.DataFrame, bad: _Problems) -> pl.DataFrame:
         df = df.with_columns(num.alias(col))
     m, c = pl.col("magnitude"), pl.col("confidence")
     bad.add(df, m.is_infinite() | m.is_nan(), "magnitude", "magnitude must be finite")
-    bad.add(df, m < 0, "magnitude",
-            "magnitude must not be negative; record withdrawals with polarity -1")
+    bad.add(df, m < 0, "magnitude", "magnitude must not be negative; record withdrawals with polarity -1")
     bad.add(df, (c < 0) | (c > 1) | c.is_nan(), "confidence", "confidence must lie between 0 and 1")
     return df.with_columns(c.fill_null(1.0))
 
@@ -234,7 +250,8 @@ def _resolve(df: pl.DataFrame, bad: _Problems, resolver: Resolver, side: str) ->
     )
     df = df.with_columns(direct.alias("_i") if idx is None else pl.coalesce(idx, direct).alias("_i"))
     table = pl.DataFrame(
-        outcomes, orient="row",
+        outcomes,
+        orient="row",
         schema={"_k": pl.String, "_n": pl.String, "_c": pl.Int32, "_err": pl.String},
     )
     df = df.with_columns(pl.lit(table[c]).gather(pl.col("_i")).alias(c) for c in table.columns)
@@ -260,8 +277,13 @@ def _outcome(resolver: Resolver, text: str, kind: str | None):
     if kind == ActorKind.GROUP:
         return (None, None, None, f"{text!r} is a state, not a group")
     outcomes = [
-        (s.start, s.end, ("state", resolver.label(s.code), s.code, None) if s.code is not None
-         else (None, None, None, f"unknown state or actor {text!r}: {s.reason}"))
+        (
+            s.start,
+            s.end,
+            ("state", resolver.label(s.code), s.code, None)
+            if s.code is not None
+            else (None, None, None, f"unknown state or actor {text!r}: {s.reason}"),
+        )
         for s in hit
     ]
     if len(outcomes) == 1 and outcomes[0][0] is None and outcomes[0][1] is None:
@@ -275,10 +297,10 @@ def _not_in_system(system: StateSystem) -> pl.Expr:
     single = spells.filter(pl.col("start_date").list.len() == 1)
     codes = single["code"].to_list()
     c, d = pl.col("_c"), pl.col("start_date")
-    s = c.replace_strict(codes, single["start_date"].list.first().to_list(), default=None,
-                         return_dtype=pl.Date)
-    e = c.replace_strict(codes, single["end_date"].list.first().to_list(), default=None,
-                         return_dtype=pl.Date)
+    s = c.replace_strict(
+        codes, single["start_date"].list.first().to_list(), default=None, return_dtype=pl.Date
+    )
+    e = c.replace_strict(codes, single["end_date"].list.first().to_list(), default=None, return_dtype=pl.Date)
     exists = (d >= s) & (e.is_null() | (d <= e)) | s.is_null()
     for code, starts, ends in spells.filter(pl.col("start_date").list.len() > 1).iter_rows():
         inside = pl.lit(False)
@@ -286,6 +308,4 @@ def _not_in_system(system: StateSystem) -> pl.Expr:
             inside |= (d >= a) & (pl.lit(True) if b is None else d <= b)
         exists = pl.when(c == code).then(inside).otherwise(exists)
     msg = pl.format("COW {} was not a member of the state system on {}", c, d)
-    return pl.when(pl.col("_err").is_null() & c.is_not_null() & ~exists).then(msg).otherwise(
-        pl.col("_err")
-    )
+    return pl.when(pl.col("_err").is_null() & c.is_not_null() & ~exists).then(msg).otherwise(pl.col("_err"))

@@ -30,8 +30,13 @@ def rows() -> tuple[CodeRow, ...]:
     d = prepare_codelist()
     out = []
     for name, cown, cowc, gwn, iso3, rx in zip(
-        d["country.name.en"], d["cown"], d["cowc"], d["gwn"], d["iso3c"],
-        d["country.name.en.regex"], strict=True,
+        d["country.name.en"],
+        d["cown"],
+        d["cowc"],
+        d["gwn"],
+        d["iso3c"],
+        d["country.name.en.regex"],
+        strict=True,
     ):
         out.append(
             CodeRow(

@@ -33,9 +33,7 @@ class StateSystem:
     _by_code: dict[int, list[tuple[date, date | None]]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
-    _names: dict[int, tuple[str, str]] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
+    _names: dict[int, tuple[str, str]] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = set(SPELL_SCHEMA) - set(self.spells.columns)

@@ -74,11 +74,16 @@ def read_cow(path: str | Path) -> pl.DataFrame:
     path = Path(path)
     df = _read_table(path)
     if "styear" in df.columns:
-        _need(df, ["ccode", "stateabb", "statenme", "styear", "stmonth", "stday", "endyear",
-                   "endmonth", "endday"], path)
+        _need(
+            df,
+            ["ccode", "stateabb", "statenme", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"],
+            path,
+        )
         spells = df.select(
-            pl.lit("cow").alias("system"), pl.col("ccode").cast(pl.Int32).alias("code"),
-            "stateabb", pl.col("statenme").alias("statename"),
+            pl.lit("cow").alias("system"),
+            pl.col("ccode").cast(pl.Int32).alias("code"),
+            "stateabb",
+            pl.col("statenme").alias("statename"),
             pl.date("styear", "stmonth", "stday").alias("start_date"),
             pl.date("endyear", "endmonth", "endday").alias("end_date"),
         )
@@ -88,19 +93,23 @@ def read_cow(path: str | Path) -> pl.DataFrame:
         runs = (
             df.sort("ccode", "year")
             .with_columns(
-                ((pl.col("year").diff().over("ccode").fill_null(1)) != 1).cum_sum().over("ccode")
+                ((pl.col("year").diff().over("ccode").fill_null(1)) != 1)
+                .cum_sum()
+                .over("ccode")
                 .alias("_run")
             )
             .group_by("ccode", "_run", maintain_order=True)
-            .agg(pl.col("stateabb").first(), pl.col("year").min().alias("a"),
-                 pl.col("year").max().alias("b"))
+            .agg(pl.col("stateabb").first(), pl.col("year").min().alias("a"), pl.col("year").max().alias("b"))
         )
         spells = runs.select(
-            pl.lit("cow").alias("system"), pl.col("ccode").cast(pl.Int32).alias("code"),
+            pl.lit("cow").alias("system"),
+            pl.col("ccode").cast(pl.Int32).alias("code"),
             "stateabb",
-            pl.col("ccode").replace_strict(names, default=pl.col("stateabb"), return_dtype=pl.String)
+            pl.col("ccode")
+            .replace_strict(names, default=pl.col("stateabb"), return_dtype=pl.String)
             .alias("statename"),
-            pl.date("a", 1, 1).alias("start_date"), pl.date("b", 12, 31).alias("end_date"),
+            pl.date("a", 1, 1).alias("start_date"),
+            pl.date("b", 12, 31).alias("end_date"),
         )
     return _open_ended(spells).cast(SPELL_SCHEMA)
 
@@ -110,7 +119,10 @@ def read_gw(path: str | Path) -> pl.DataFrame:
     path = Path(path)
     if path.suffix.lower() in (".dat", ".tsv", ".txt"):
         df = _read_table(
-            path, separator="\t", has_header=False, encoding="utf8-lossy",
+            path,
+            separator="\t",
+            has_header=False,
+            encoding="utf8-lossy",
             new_columns=["gwcode", "stateabb", "statename", "startdate", "enddate"],
         ).with_columns(
             pl.col("startdate").str.strip_chars().str.to_date("%d:%m:%Y"),
@@ -120,8 +132,10 @@ def read_gw(path: str | Path) -> pl.DataFrame:
         df = _read_table(path, try_parse_dates=True)
     _need(df, ["gwcode", "stateabb", "statename", "startdate", "enddate"], path)
     spells = df.select(
-        pl.lit("gw").alias("system"), pl.col("gwcode").cast(pl.Int32).alias("code"),
-        pl.col("stateabb").cast(pl.String), pl.col("statename").cast(pl.String),
+        pl.lit("gw").alias("system"),
+        pl.col("gwcode").cast(pl.Int32).alias("code"),
+        pl.col("stateabb").cast(pl.String),
+        pl.col("statename").cast(pl.String),
         pl.col("startdate").cast(pl.Date).alias("start_date"),
         pl.col("enddate").cast(pl.Date).alias("end_date"),
     )
