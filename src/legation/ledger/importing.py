@@ -67,13 +67,12 @@ def import_file(
         raise InputError([Problem("", str(path), "no such file")], file=str(path))
     if path.stat().st_size == 0:
         raise InputError([Problem("", "", "the file is empty")], file=str(path))
-    note("reading")
+    note("validating")
     if fmt == "yaml":
         rows, sources = _read_yaml(ledger, path, source)
     else:
-        frame = _read_csv(path) if fmt == "csv" else _read_parquet(path)
-        note("validating")
-        rows = validate_frame(ledger, frame, str(path), source, "line" if fmt == "csv" else "row")
+        read = _read_csv if fmt == "csv" else _read_parquet
+        rows = validate_frame(ledger, read(path), str(path), source, "line" if fmt == "csv" else "row")
         sources = []
     note("writing")
     report = _write(ledger, rows, path, fmt, sources)

@@ -26,17 +26,22 @@ _SEP = "\x1f"
 
 
 class _Problems:
-    """Problems found so far, as lazy frames of (_line, field, value, message)."""
+    """Problems found so far, as small frames of (_line, field, value, message).
+
+    Each check is evaluated at once to a boolean mask, so no intermediate frame is kept alive
+    until the end (that held every temporary column of a million-row import in memory).
+    """
 
     def __init__(self) -> None:
-        self.found: list[pl.LazyFrame] = []
+        self.found: list[pl.DataFrame] = []
 
     def add(self, df: pl.DataFrame, mask: pl.Expr, field: str, message: str | pl.Expr) -> None:
+        hit = df.select(mask.fill_null(False)).to_series()
+        if not hit.any():
+            return
         msg = message if isinstance(message, pl.Expr) else pl.lit(message)
         self.found.append(
-            df.lazy()
-            .filter(mask)
-            .select(
+            df.filter(hit).select(
                 "_line",
                 pl.lit(field).alias("field"),
                 pl.col(field).cast(pl.String).alias("value"),
@@ -47,10 +52,7 @@ class _Problems:
     def raise_any(self, file: str, row_label: str) -> None:
         if not self.found:
             return
-        found = pl.concat(pl.collect_all(self.found), how="vertical_relaxed")
-        if not found.height:
-            return
-        found = found.sort("_line", maintain_order=True)
+        found = pl.concat(self.found, how="vertical_relaxed").sort("_line", maintain_order=True)
         shown = [
             Problem(f, v, m, row=line, file=file, row_label=row_label)
             for line, f, v, m in found.head(MAX_PROBLEMS).iter_rows()
@@ -178,14 +180,18 @@ def _map(
             got = None
             errors.append(str(e))
         answers.append(got if len(outs) > 1 else (got,))
-    df = df.with_columns(key.replace_strict(keys, errors, default=None, return_dtype=pl.String).alias("_err"))
+    df = df.with_columns(
+        key.replace_strict(keys, range(len(keys)), default=None, return_dtype=pl.UInt32).alias("_ix")
+    )
+    err = pl.Series(errors, dtype=pl.String)
+    df = df.with_columns(pl.lit(err).gather(pl.col("_ix")).alias("_err"))
     bad.add(df, pl.col("_err").is_not_null(), field, pl.col("_err"))
     return df.with_columns(
-        key.replace_strict(
-            keys, [a[i] if a else None for a in answers], default=None, return_dtype=dtype
-        ).alias(name)
+        pl.lit(pl.Series([a[i] if a else None for a in answers], dtype=dtype))
+        .gather(pl.col("_ix"))
+        .alias(name)
         for i, (name, dtype) in enumerate(outs.items())
-    ).drop("_err")
+    ).drop("_err", "_ix")
 
 
 def _date(df: pl.DataFrame, bad: _Problems, col: str, end: bool) -> pl.DataFrame:
