@@ -33,6 +33,12 @@ ENGAGEMENT_COLUMNS: tuple[str, ...] = (
     "import_id",
 )
 
+TABLES: tuple[str, ...] = (
+    "engagements", "sources", "states", "groups", "memberships", "imports",
+    "state_attributes", "dyad_attributes", "roll_calls", "votes",
+)
+"""Every data table of the ledger (for counts and per-source replacement)."""
+
 _V1 = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE sources (
@@ -112,7 +118,44 @@ CREATE TABLE engagements (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+ALTER TABLE engagements ADD COLUMN details VARCHAR;   -- JSON text: source-specific fields
+CREATE TABLE state_attributes (
+    source_id VARCHAR NOT NULL,
+    ccode INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    variable VARCHAR NOT NULL,
+    value DOUBLE                       -- NULL: the source reports the value as missing
+);
+CREATE TABLE dyad_attributes (
+    source_id VARCHAR NOT NULL,
+    ccode1 INTEGER NOT NULL,
+    ccode2 INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    variable VARCHAR NOT NULL,
+    value DOUBLE,
+    directed BOOLEAN NOT NULL          -- false: one row per unordered pair, ccode1 < ccode2
+);
+CREATE TABLE roll_calls (
+    source_id VARCHAR NOT NULL,
+    rcid INTEGER NOT NULL,
+    session INTEGER,
+    date DATE,
+    important BOOLEAN,
+    unres VARCHAR,
+    short VARCHAR,
+    descr VARCHAR,
+    issues VARCHAR[]
+);
+CREATE TABLE votes (
+    source_id VARCHAR NOT NULL,
+    rcid INTEGER NOT NULL,
+    ccode INTEGER NOT NULL,
+    vote TINYINT NOT NULL              -- 1 yes, 2 abstain, 3 no, 8 absent, 9 not a member
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

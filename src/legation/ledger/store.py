@@ -123,9 +123,14 @@ class Ledger:
         since: date | int | None = None,
         until: date | int | None = None,
         source: str | None = None,
+        details: bool = False,
         as_: Frame = "polars",
     ):
-        """Engagements matching every filter given; ``since``/``until`` bound the start date."""
+        """Engagements matching every filter given; ``since``/``until`` bound the start date.
+
+        ``details=True`` adds the ``details`` column: source-specific fields as JSON text (ATOP
+        provisions, SIPRI weapon and delivery years, exercise domain and mission…).
+        """
         where, params = [], []
         for col, who in (("actor", actor), ("partner", partner)):
             if who is not None:
@@ -149,14 +154,15 @@ class Ledger:
         if source is not None:
             where.append("source_id = ?")
             params.append(source)
-        sql = f"SELECT {', '.join(schema.ENGAGEMENT_COLUMNS)} FROM engagements"
+        cols = [*schema.ENGAGEMENT_COLUMNS, "details"] if details else schema.ENGAGEMENT_COLUMNS
+        sql = f"SELECT {', '.join(cols)} FROM engagements"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY start_date, id"
         return self.query(sql, params, as_)
 
     def count(self, table: str = "engagements") -> int:
-        if table not in ("engagements", "sources", "states", "groups", "memberships", "imports"):
+        if table not in schema.TABLES:
             raise ValueError(f"no table {table!r}")
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

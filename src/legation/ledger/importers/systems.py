@@ -9,11 +9,13 @@ date of the list are stored as ongoing (end NULL), as peacesciencer carries the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
 from legation.errors import InputError, Problem
+from legation.ledger.importers.base import Download, Importer, SourceReport
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
 from legation.states import codes
@@ -150,3 +152,39 @@ def import_cow(ledger: Ledger, path: str | Path) -> int:
 def import_gw(ledger: Ledger, path: str | Path) -> int:
     """Replace the ledger's GW spells with those of a GW list; returns spells."""
     return ledger.replace_states(read_gw(path), GW_SYSTEM)
+
+
+class CowSystem(Importer):
+    """COW State System Membership v2016 (``system2016.csv`` or ``states2016.csv``)."""
+
+    source = COW_SYSTEM
+    patterns = ("cow_raw/system2016.*",)
+    tables = ("states",)
+    order = 0
+    downloads = (
+        Download("https://correlatesofwar.org/wp-content/uploads/system2016.csv", "cow_raw/system2016.csv"),
+    )
+
+    def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
+        spells = read_cow(files[0])
+        report.rows_read = spells.height
+        return {"states": spells}
+
+
+class GwSystem(Importer):
+    """Gleditsch–Ward independent states (``iisystem.dat`` or peacesciencer's ``gw_states``)."""
+
+    source = GW_SYSTEM
+    patterns = ("peacesciencer/gw_states.*",)
+    formats = (".dat", ".csv", ".parquet")
+    tables = ("states",)
+    order = 0
+    downloads = (Download("http://ksgleditsch.com/data/iisystem.dat", "gw/iisystem.dat"),)
+
+    def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
+        spells = read_gw(files[0])
+        report.rows_read = spells.height
+        return {"states": spells}
+
+
+IMPORTERS: list[Importer] = [CowSystem(), GwSystem()]

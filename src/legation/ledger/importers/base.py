@@ -1,0 +1,474 @@
+"""The machinery every importer of a published dataset shares.
+
+An `Importer` knows one producer's files: the ones it recognises in a data directory (`patterns`,
+official formats first), where the producer publishes them (`downloads`), the `Source` they are
+registered under, and how to turn them into rows of the ledger's tables (`read`). `run` then
+writes those rows in one transaction that first removes everything the source wrote before, so a
+re-import replaces and a failed or killed import changes nothing.
+
+Rows a source holds but legation cannot map (a name that resolves to no state, a malformed year)
+are never dropped silently: `read` counts them in the `SourceReport` with the reason, and the
+report lists every unresolved name with its number of rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+import zipfile
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import ClassVar
+
+import polars as pl
+
+from legation import __version__
+from legation.errors import InputError, Problem, UnknownStateError
+from legation.instruments import INSTRUMENTS
+from legation.ledger.schema import ENGAGEMENT_COLUMNS
+from legation.ledger.sources import Source
+from legation.ledger.store import Ledger
+from legation.states.resolve import ActorKind
+
+ENGAGEMENT_SCHEMA: dict[str, pl.DataType] = {
+    "instrument": pl.String(),
+    "actor_kind": pl.String(),
+    "actor_ccode": pl.Int16(),
+    "actor": pl.String(),
+    "partner_kind": pl.String(),
+    "partner_ccode": pl.Int16(),
+    "partner": pl.String(),
+    "start_date": pl.Date(),
+    "start_precision": pl.String(),
+    "end_date": pl.Date(),
+    "end_precision": pl.String(),
+    "magnitude": pl.Float64(),
+    "unit": pl.String(),
+    "polarity": pl.Int8(),
+    "confidence": pl.Float64(),
+    "source_ref": pl.String(),
+    "note": pl.String(),
+    "details": pl.String(),
+}
+"""Columns of an engagement frame returned by `Importer.read` (plus ``_key``, see `engagements`)."""
+
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "engagements": {**ENGAGEMENT_SCHEMA, "_key": pl.String()},
+    "state_attributes": {
+        "ccode": pl.Int32(),
+        "year": pl.Int32(),
+        "variable": pl.String(),
+        "value": pl.Float64(),
+    },
+    "dyad_attributes": {
+        "ccode1": pl.Int32(),
+        "ccode2": pl.Int32(),
+        "year": pl.Int32(),
+        "variable": pl.String(),
+        "value": pl.Float64(),
+        "directed": pl.Boolean(),
+    },
+    "roll_calls": {
+        "rcid": pl.Int32(),
+        "session": pl.Int32(),
+        "date": pl.Date(),
+        "important": pl.Boolean(),
+        "unres": pl.String(),
+        "short": pl.String(),
+        "descr": pl.String(),
+        "issues": pl.List(pl.String()),
+    },
+    "votes": {"rcid": pl.Int32(), "ccode": pl.Int32(), "vote": pl.Int8()},
+    "groups": {
+        "id": pl.String(),
+        "name": pl.String(),
+        "kind": pl.String(),
+        "founded": pl.Date(),
+        "url": pl.String(),
+        "note": pl.String(),
+    },
+    "memberships": {
+        "group_id": pl.String(),
+        "ccode": pl.Int32(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+        "note": pl.String(),
+    },
+    "states": {
+        "system": pl.String(),
+        "code": pl.Int32(),
+        "stateabb": pl.String(),
+        "statename": pl.String(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+    },
+}
+"""What `Importer.read` may return, by table (``source_id`` is added by `run`)."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file the producer publishes: its official URL and where it lies in a data directory."""
+
+    url: str
+    path: str
+    sha256: str | None = None
+
+
+@dataclass
+class SourceReport:
+    """What importing one source did: rows read, written per table, rejected and unresolved."""
+
+    source: str
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    written: dict[str, int] = field(default_factory=dict)
+    rejected: Counter[str] = field(default_factory=Counter)
+    unresolved: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def reject(self, reason: str, rows: int = 1) -> None:
+        if rows:
+            self.rejected[reason] += rows
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+
+class Importer(ABC):
+    """One producer's dataset; subclasses set the class attributes and write `read`."""
+
+    source: ClassVar[Source]
+    patterns: ClassVar[tuple[str, ...]]
+    """Glob patterns relative to a data directory, one per file the importer reads. Each may match
+    several formats of one file (``atop/atop5_1a.*``); `find` takes the first in `formats`."""
+    formats: ClassVar[tuple[str, ...]] = (".csv", ".xlsx", ".dta", ".zip", ".parquet")
+    tables: ClassVar[tuple[str, ...]] = ("engagements",)
+    downloads: ClassVar[tuple[Download, ...]] = ()
+    order: ClassVar[int] = 50
+    """Import order in `import_dir`: state systems (0) come before everything that resolves names."""
+
+    def find(self, root: Path) -> list[Path] | None:
+        """The files this importer reads in ``root``, one per pattern; None unless all are there."""
+        found = []
+        for pattern in self.patterns:
+            hits = sorted(root.glob(pattern), key=lambda p: _rank(p, self.formats))
+            hits = [p for p in hits if p.suffix.lower() in self.formats]
+            if not hits:
+                return None
+            found.append(hits[0])
+        return found
+
+    @abstractmethod
+    def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
+        """Rows for the ledger's tables, by table name (each a frame with `SCHEMAS[table]`)."""
+
+
+def _rank(path: Path, formats: tuple[str, ...]) -> int:
+    suffix = path.suffix.lower()
+    return formats.index(suffix) if suffix in formats else len(formats)
+
+
+# running ---------------------------------------------------------------------------------------
+
+
+def run(
+    ledger: Ledger, importer: Importer, files: Sequence[Path], progress: Progress | None = None
+) -> SourceReport:
+    """Read ``files`` with ``importer`` and replace the source's rows, all in one transaction."""
+    t0 = time.perf_counter()
+    note = progress or (lambda _stage: None)
+    src = importer.source
+    report = SourceReport(src.id, [str(f) for f in files])
+    note(f"{src.id}: reading")
+    out = importer.read(ledger, files, report)
+    unknown = set(out) - set(importer.tables)
+    if unknown:
+        raise ValueError(f"{type(importer).__name__} returned tables it does not declare: {unknown}")
+    frames = {table: _conform(table, frame, src.id) for table, frame in out.items()}
+    if "engagements" in frames:
+        check_engagements(frames["engagements"], src.id)
+    note(f"{src.id}: writing")
+    con = ledger.con
+    with ledger.transaction():
+        ledger._put_source(src)
+        for table in importer.tables:
+            con.execute(f"DELETE FROM {table} WHERE source_id = ?", [src.id])
+        import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+        for table, frame in frames.items():
+            _insert(con, table, frame, src.id, import_id)
+            report.written[table] = frame.height
+        now = datetime.now()
+        con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                import_id,
+                "; ".join(report.files),
+                _digest(files),
+                f"source:{src.id}",
+                report.rows_read,
+                sum(report.written.values()),
+                [src.id],
+                datetime.fromtimestamp(time.time() - (time.perf_counter() - t0)),
+                now,
+                __version__,
+            ],
+        )
+    ledger._resolver = None
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _conform(table: str, frame: pl.DataFrame, source_id: str) -> pl.DataFrame:
+    schema = SCHEMAS[table]
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{source_id}: the {table} rows lack columns {missing}")
+    return frame.select(pl.col(c).cast(t) for c, t in schema.items())
+
+
+def _insert(con, table: str, frame: pl.DataFrame, source_id: str, import_id: int) -> None:
+    con.register("_rows", frame.to_arrow())
+    try:
+        if table == "engagements":
+            cols = [c for c in ENGAGEMENT_SCHEMA if c != "source_ref"]
+            con.execute(
+                f"INSERT INTO engagements (id, source_id, source_ref, import_id, {', '.join(cols)}) "
+                f"SELECT ? || ':' || left(md5(_key), 16), ?, coalesce(source_ref, _key), ?, "
+                f"{', '.join(cols)} FROM _rows",
+                [source_id, source_id, import_id],
+            )
+        else:
+            cols = ", ".join(SCHEMAS[table])
+            con.execute(f"INSERT INTO {table} ({cols}, source_id) SELECT {cols}, ? FROM _rows", [source_id])
+    finally:
+        con.unregister("_rows")
+
+
+def check_engagements(frame: pl.DataFrame, source_id: str) -> None:
+    """Refuse engagement rows that break the ledger's rules (an importer bug, not bad data)."""
+    problems = []
+    units = {name: [u.value for u in inst.units] for name, inst in INSTRUMENTS.items()}
+    checks = {
+        "instrument": ~pl.col("instrument").is_in(list(INSTRUMENTS)),
+        "magnitude": pl.col("magnitude") < 0,
+        "end_date": pl.col("end_date") < pl.col("start_date"),
+        "polarity": ~pl.col("polarity").is_in([1, -1]),
+        "partner": (pl.col("actor_kind") == pl.col("partner_kind")) & (pl.col("actor") == pl.col("partner")),
+        "start_date": pl.col("start_date").is_null()
+        | pl.col("actor").is_null()
+        | pl.col("partner").is_null(),
+        "_key": pl.col("_key").is_null() | pl.col("_key").is_duplicated(),
+    }
+    pairs = frame.select("instrument", "unit").unique()
+    for i, u in pairs.iter_rows():
+        if i in units and u not in units[i]:
+            problems.append(Problem("unit", u, f"unit {u} does not measure {i}"))
+    for col, bad in checks.items():
+        hit = frame.with_row_index("_row", 1).filter(bad.fill_null(False))
+        for row in hit.head(5).iter_rows(named=True):
+            problems.append(Problem(col, row.get(col), "breaks the ledger's rules", row=row["_row"]))
+    if problems:
+        raise InputError(problems, file=f"source {source_id}")
+
+
+def _digest(files: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        with Path(f).open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+# building rows ---------------------------------------------------------------------------------
+
+
+def engagements(frame: pl.DataFrame, key: Sequence[str | pl.Expr]) -> pl.DataFrame:
+    """An engagement frame from ``frame``, with defaults for the optional columns.
+
+    ``frame`` must hold instrument, the actor and partner columns (``*_kind``, ``*_ccode``, name)
+    and ``start_date``; ``key`` are the columns (or expressions) that identify a row within the
+    source: its stable id is the source id and an md5 of them, so a re-import keeps ids.
+    """
+    defaults: dict[str, pl.Expr] = {
+        "start_precision": pl.lit("year"),
+        "end_date": pl.lit(None, pl.Date),
+        "end_precision": pl.lit(None, pl.String),
+        "magnitude": pl.lit(None, pl.Float64),
+        "polarity": pl.lit(1, pl.Int8),
+        "confidence": pl.lit(1.0),
+        "source_ref": pl.lit(None, pl.String),
+        "note": pl.lit(None, pl.String),
+        "details": pl.lit(None, pl.String),
+    }
+    out = frame.with_columns(
+        *(expr.alias(c) for c, expr in defaults.items() if c not in frame.columns),
+        pl.concat_str(
+            [pl.col(k) if isinstance(k, str) else k for k in key], separator="|", ignore_nulls=False
+        )
+        .fill_null("")
+        .alias("_key"),
+    )
+    if "unit" not in out.columns:
+        default_unit = {n: i.default_unit.value for n, i in INSTRUMENTS.items()}
+        out = out.with_columns(pl.col("instrument").replace_strict(default_unit, default=None).alias("unit"))
+    return out.select(*SCHEMAS["engagements"])
+
+
+def details(*cols: str, **exprs: pl.Expr) -> pl.Expr:
+    """A JSON text column of source-specific fields (nulls left out)."""
+    fields = [pl.col(c) for c in cols] + [e.alias(k) for k, e in exprs.items()]
+    return pl.struct(fields).struct.json_encode()
+
+
+class Names:
+    """Resolves a source's actor names to states, groups or non-state actors, once per distinct name
+    and year, and counts every row whose name cannot be resolved in the report."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        report: SourceReport,
+        *,
+        aliases: dict[str, str] | None = None,
+        nonstate: Callable[[str], bool] | None = None,
+    ):
+        self.resolver = ledger.resolver()
+        self.report = report
+        self.aliases = aliases or {}
+        self.nonstate = nonstate or (lambda _name: False)
+
+    def actor(self, name: str, when: date) -> tuple[str, str, int | None] | str:
+        """(kind, canonical name, ccode) or, when it cannot be resolved, the reason."""
+        text = self.aliases.get(name, name)
+        if self.nonstate(name):
+            return (ActorKind.NONSTATE.value, name.rstrip("*").strip(), None)
+        try:
+            a = self.resolver.resolve(text, when)
+        except UnknownStateError as e:
+            return str(e)
+        return (a.kind.value, a.name, a.ccode)
+
+    def resolve(self, frame: pl.DataFrame, column: str, side: str, when: str = "start_date") -> pl.DataFrame:
+        """Add ``{side}_kind``, ``{side}_ccode`` and ``{side}`` for the names in ``column``, resolved on
+        the dates in ``when``; rows that do not resolve are removed and reported."""
+        pairs = frame.select(
+            pl.col(column).cast(pl.String).alias("_name"), pl.col(when).alias("_when")
+        ).unique()
+        rows = []
+        for name, when_ in pairs.iter_rows():
+            got = self.actor(name, when_) if name is not None and when_ is not None else "no name or date"
+            if isinstance(got, str):
+                rows.append((name, when_, None, None, None, got))
+            else:
+                rows.append((name, when_, *got, None))
+        table = pl.DataFrame(
+            rows,
+            orient="row",
+            schema={
+                "_name": pl.String,
+                "_when": pl.Date,
+                f"{side}_kind": pl.String,
+                side: pl.String,
+                f"{side}_ccode": pl.Int16,
+                "_why": pl.String,
+            },
+        )
+        out = frame.with_columns(pl.col(column).cast(pl.String).alias("_name"), pl.col(when).alias("_when"))
+        out = out.drop(
+            [c for c in (side, f"{side}_kind", f"{side}_ccode") if c in out.columns and c != column]
+        )
+        out = out.join(table, on=["_name", "_when"], how="left", nulls_equal=True)
+        bad = out.filter(pl.col("_why").is_not_null())
+        for name, n in bad.group_by("_name").len().iter_rows():
+            self.report.unresolved[str(name)] += n
+        self.report.reject(f"unresolved {side} name", bad.height)
+        return out.filter(pl.col("_why").is_null()).drop("_name", "_when", "_why")
+
+    def ccode(self, frame: pl.DataFrame, column: str, side: str) -> pl.DataFrame:
+        """Add ``{side}_kind``/``{side}``/``{side}_ccode`` for COW codes already in ``column``."""
+        codes = frame[column].drop_nulls().unique().to_list()
+        names = {int(c): self.resolver.label(int(c)) for c in codes}
+        return frame.with_columns(
+            pl.lit(ActorKind.STATE.value).alias(f"{side}_kind"),
+            pl.col(column).cast(pl.Int16).alias(f"{side}_ccode"),
+            pl.col(column).replace_strict(names, default=None, return_dtype=pl.String).alias(side),
+        )
+
+
+# reading files ---------------------------------------------------------------------------------
+
+
+def read_table(path: Path, *, columns: Sequence[str] = (), source: str = "", **csv: object) -> pl.DataFrame:
+    """A producer's table from CSV, XLSX (first sheet unless ``sheet_name``), Stata DTA, Parquet or
+    a zip holding one of those; every failure is an `InputError` naming the source and file."""
+    path = Path(path)
+    where = f"{path} ({source})" if source else str(path)
+    if not path.is_file():
+        raise InputError([Problem("", str(path), "no such file")], file=where)
+    if path.stat().st_size == 0:
+        raise InputError([Problem("", "", "the file is empty")], file=where)
+    try:
+        df = _read_any(path, csv)
+    except InputError:
+        raise
+    except Exception as e:  # each reader raises its own kinds for a damaged file
+        raise InputError([Problem("", "", f"cannot read: {e}")], file=where) from e
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(
+            [
+                Problem(c, None, f"required column is missing (found: {', '.join(df.columns[:30])})")
+                for c in missing
+            ],
+            file=where,
+        )
+    if df.height == 0:
+        raise InputError([Problem("", "", "the table has no rows")], file=where)
+    return df
+
+
+def _read_any(path: Path, csv: dict) -> pl.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as z:
+            bad = z.testzip()
+            if bad is not None:
+                raise InputError([Problem("", bad, "corrupted member in zip archive")], file=str(path))
+            members = [
+                m for m in z.namelist() if Path(m).suffix.lower() in (".csv", ".xlsx", ".dta", ".parquet")
+            ]
+            if not members:
+                raise InputError(
+                    [Problem("", "", "the zip holds no CSV, XLSX, DTA or Parquet file")], file=str(path)
+                )
+            inner = members[0]
+            data = z.read(inner)
+        return _read_bytes(io.BytesIO(data), Path(inner).suffix.lower(), csv)
+    with path.open("rb") as f:
+        return _read_bytes(io.BytesIO(f.read()), suffix, csv)
+
+
+def _read_bytes(buf: io.BytesIO, suffix: str, csv: dict) -> pl.DataFrame:
+    import pandas as pd
+
+    if suffix == ".parquet":
+        return pl.read_parquet(buf)
+    if suffix == ".xlsx":
+        kw = {k: v for k, v in csv.items() if k in ("sheet_name", "skiprows", "header")}
+        return pl.from_pandas(
+            pd.read_excel(buf, engine="openpyxl", **kw).convert_dtypes(dtype_backend="pyarrow")
+        )
+    if suffix == ".dta":
+        return pl.from_pandas(pd.read_stata(buf, convert_categoricals=False))
+    kw = {"infer_schema_length": 10_000, **csv}
+    return pl.read_csv(buf, **kw)
