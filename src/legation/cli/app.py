@@ -33,8 +33,9 @@ DbOption = Annotated[
 ]
 
 
-def command(*args: Any, **kwargs: Any) -> Callable:
-    """`app.command` that turns legation's own errors into one message and exit code 1."""
+def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable:
+    """`app.command` (or ``group.command``) that turns legation's own errors into one message and
+    exit code 1."""
 
     def wrap(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -45,7 +46,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
                 err_console.print("[bold red]error:[/]", escape(str(e)), soft_wrap=True, highlight=False)
                 raise typer.Exit(1) from None
 
-        return app.command(*args, **kwargs)(run)
+        return (group or app).command(*args, **kwargs)(run)
 
     return wrap
 

@@ -30,7 +30,6 @@ import polars as pl
 from legation import __version__
 from legation.errors import InputError, Problem, UnknownStateError
 from legation.instruments import INSTRUMENTS
-from legation.ledger.schema import ENGAGEMENT_COLUMNS
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
 from legation.states.resolve import ActorKind

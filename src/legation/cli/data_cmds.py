@@ -1,0 +1,155 @@
+"""`legation data`: the published datasets legation reads — list, fetch, import a directory."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from legation.cli.app import DbOption, app, command, console, err_console
+from legation.errors import LedgerError
+from legation.ledger import fetch as fetching
+from legation.ledger.importers import SourceReport, importers, run
+from legation.ledger.schema import TABLES
+from legation.ledger.store import Ledger
+
+data = typer.Typer(help="Published datasets: list them, fetch the official files, import a directory.")
+app.add_typer(data, name="data")
+
+_COUNTED = [t for t in TABLES if t not in ("sources", "imports")]
+
+
+@command("list", group=data)
+def list_(db: DbOption = None) -> None:
+    """Every source legation can import: version, coverage, files, and what the ledger holds of it."""
+    held: dict[str, dict[str, int]] = {}
+    try:
+        with Ledger(db, read_only=True) as led:
+            for table in _COUNTED:
+                for sid, n in led.con.execute(
+                    f"SELECT source_id, count(*) FROM {table} GROUP BY 1"
+                ).fetchall():
+                    held.setdefault(sid, {})[table] = n
+    except LedgerError as e:  # no ledger yet: list the sources anyway
+        err_console.print(f"[dim]{e}[/]")
+    table = Table("source", "name", "version", "coverage", "files", "in the ledger")
+    for imp in importers():
+        src = imp.source
+        years = f"{src.coverage_start or '…'}–{src.coverage_end or '…'}"
+        if src.coverage_actors:
+            years += f"\nactors: {', '.join(map(str, src.coverage_actors))}"
+        rows = held.get(src.id, {})
+        inside = ", ".join(f"{t} {n:,}" for t, n in rows.items()) or "—"
+        table.add_row(src.id, src.name, src.version, years, "\n".join(imp.patterns), inside)
+    console.print(table)
+
+
+@command("fetch", group=data)
+def fetch(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")] = None,
+    dest: Annotated[
+        Path | None, typer.Option(help="Data directory (default: $LEGATION_DATA or the user cache).")
+    ] = None,
+    mirror: Annotated[
+        str | None, typer.Option(help="Fetch from this base URL instead of the producers' sites.")
+    ] = None,
+) -> None:
+    """Download the producers' official files (checksum-verified, resumable) into a data directory."""
+    chosen = [imp for imp in importers() if not sources or imp.source.id in sources]
+    unknown = set(sources or ()) - {imp.source.id for imp in chosen}
+    if unknown:
+        raise typer.BadParameter(f"unknown sources: {', '.join(sorted(unknown))} (see `legation data list`)")
+    downloads = [d for imp in chosen for d in imp.downloads]
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
+
+        got = fetching.fetch(downloads, dest, mirror=mirror, progress=progress)
+    table = Table("file", "status", "sha256")
+    for f in got:
+        table.add_row(str(f.path), f.status, f.sha256[:16] + "…")
+    console.print(table)
+    missing = [imp.source.id for imp in chosen if not imp.downloads]
+    if missing:
+        console.print(
+            f"[yellow]no official download known for:[/] {', '.join(missing)} — copy those files by hand "
+            "(see docs/sources/)"
+        )
+
+
+@command("import-dir", group=data)
+def import_dir(
+    directory: Annotated[Path, typer.Argument(help="A directory laid out like the producers' releases.")],
+    only: Annotated[list[str] | None, typer.Option(help="Import only these source ids.")] = None,
+    unresolved: Annotated[
+        Path | None, typer.Option(help="Write every unresolved name with its source and rows to this CSV.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import every recognised source in DIRECTORY; each source is all-or-nothing."""
+    if not directory.is_dir():
+        raise typer.BadParameter(f"{directory} is not a directory")
+    plan = [(imp, imp.find(directory)) for imp in importers() if not only or imp.source.id in only]
+    found = [(imp, files) for imp, files in plan if files is not None]
+    reports: list[SourceReport] = []
+    with Ledger(db) as led:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console
+        ) as bar:
+            task = bar.add_task("importing", total=len(found))
+            for imp, files in found:
+                bar.update(task, description=f"importing {imp.source.id}")
+                reports.append(run(led, imp, files))
+                bar.advance(task)
+    _print_reports(reports)
+    skipped = [imp.source.id for imp, files in plan if files is None]
+    if skipped:
+        console.print(f"[dim]no files found for: {', '.join(skipped)}[/]")
+    if unresolved is not None:
+        with unresolved.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["source", "name", "rows"])
+            for r in reports:
+                for name, n in r.unresolved.most_common():
+                    w.writerow([r.source, name, n])
+        console.print(f"unresolved names written to {unresolved}")
+
+
+def _print_reports(reports: list[SourceReport]) -> None:
+    table = Table("source", "rows read", "written", "rejected (reasons)", "unresolved names (rows)", "s")
+    for r in reports:
+        written = "\n".join(f"{t} {n:,}" for t, n in r.written.items())
+        rejected = f"{r.rows_rejected:,}"
+        if r.rejected:
+            rejected += "\n" + "\n".join(f"{n:,} {why}" for why, n in r.rejected.most_common(4))
+            if len(r.rejected) > 4:
+                rejected += f"\n… {len(r.rejected) - 4} more reasons"
+        names = "\n".join(f"{name} ({n:,})" for name, n in r.unresolved.most_common(6))
+        if len(r.unresolved) > 6:
+            names += f"\n… {len(r.unresolved) - 6} more names"
+        table.add_row(r.source, f"{r.rows_read:,}", written, rejected, names or "—", f"{r.seconds:.1f}")
+    console.print(table)
+    total = sum(sum(r.written.values()) for r in reports)
+    console.print(f"{len(reports)} sources, {total:,} rows written")
