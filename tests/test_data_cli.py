@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest

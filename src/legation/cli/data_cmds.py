@@ -114,15 +114,17 @@ def import_dir(
     plan = [(imp, imp.find(directory)) for imp in importers() if not only or imp.source.id in only]
     found = [(imp, files) for imp, files in plan if files is not None]
     reports: list[SourceReport] = []
-    with Ledger(db) as led:
-        with Progress(
+    with (
+        Ledger(db) as led,
+        Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console
-        ) as bar:
-            task = bar.add_task("importing", total=len(found))
-            for imp, files in found:
-                bar.update(task, description=f"importing {imp.source.id}")
-                reports.append(run(led, imp, files))
-                bar.advance(task)
+        ) as bar,
+    ):
+        task = bar.add_task("importing", total=len(found))
+        for imp, files in found:
+            bar.update(task, description=f"importing {imp.source.id}")
+            reports.append(run(led, imp, files))
+            bar.advance(task)
     _print_reports(reports)
     skipped = [imp.source.id for imp, files in plan if files is None]
     if skipped:
