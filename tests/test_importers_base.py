@@ -151,3 +151,15 @@ def test_names_resolve_by_date(ledger):
     out = names.resolve(df, "n", "actor")
     assert out["actor_ccode"].to_list() == [260, 255, 678]
     assert not report.unresolved
+
+
+def test_find_many_returns_every_file(tmp_path):
+    class Daily(Toy):
+        patterns = ("toy/*.CSV*",)
+        formats = (".csv", ".zip")
+        many = True
+
+    (tmp_path / "toy").mkdir()
+    for name in ("20130401.export.CSV", "20130402.export.CSV", "20130402.export.CSV.zip"):
+        (tmp_path / "toy" / name).write_text("x")
+    assert [p.name for p in Daily().find(tmp_path)] == ["20130401.export.CSV", "20130402.export.CSV"]

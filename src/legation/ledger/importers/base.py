@@ -155,20 +155,33 @@ class Importer(ABC):
     order: ClassVar[int] = 50
     """Import order in `import_dir`: state systems (0) come before everything that resolves names."""
 
+    many: ClassVar[bool] = False
+    """True for sources published as many files of one layout (GDELT's daily exports): `find` then
+    returns every file each pattern matches (one format per file name), not only the first."""
+
     def find(self, root: Path) -> list[Path] | None:
-        """The files this importer reads in ``root``, one per pattern; None unless all are there."""
+        """The files this importer reads in ``root``; None unless every pattern matches."""
         found = []
         for pattern in self.patterns:
-            hits = sorted(root.glob(pattern), key=lambda p: _rank(p, self.formats))
-            hits = [p for p in hits if p.suffix.lower() in self.formats]
+            hits = [p for p in root.glob(pattern) if p.suffix.lower() in self.formats and p.is_file()]
             if not hits:
                 return None
-            found.append(hits[0])
+            best: dict[str, Path] = {}
+            for p in sorted(hits, key=lambda p: (_rank(p, self.formats), str(p))):
+                best.setdefault(_stem(p, self.formats) if self.many else pattern, p)
+            found += sorted(best.values()) if self.many else list(best.values())
         return found
 
     @abstractmethod
     def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
         """Rows for the ledger's tables, by table name (each a frame with `SCHEMAS[table]`)."""
+
+
+def _stem(path: Path, formats: tuple[str, ...]) -> str:
+    """The file's path without its format suffixes: ``a.export.CSV.zip`` → ``a.export``."""
+    while path.suffix.lower() in formats:
+        path = path.with_suffix("")
+    return str(path)
 
 
 def _rank(path: Path, formats: tuple[str, ...]) -> int:

@@ -406,6 +406,7 @@ class Gdelt1(_Gdelt):
     version = 1
     patterns = ("gdelt/[12][0-9][0-9][0-9][01][0-9][0-3][0-9].export.CSV*",)
     formats = (".csv", ".zip")
+    many = True
 
 
 class Gdelt2(_Gdelt):
@@ -415,6 +416,7 @@ class Gdelt2(_Gdelt):
     version = 2
     patterns = ("gdelt/[12][0-9][0-9][0-9][01][0-9][0-3][0-9][0-2][0-9][0-5][0-9][0-5][0-9].export.CSV*",)
     formats = (".csv", ".zip")
+    many = True
 
 
 IMPORTERS: list[Importer] = [IcewsSample(), Gdelt1(), Gdelt2()]
