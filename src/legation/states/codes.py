@@ -24,6 +24,10 @@ class CodeRow:
     regex: re.Pattern[str] | None
 
 
+COW_FILLS: dict[str, int] = {"SRB": 345}
+"""COW codes countrycode leaves empty, by ISO3: COW codes Serbia as 345, continuing Yugoslavia."""
+
+
 @cache
 def rows() -> tuple[CodeRow, ...]:
     """Every country of countrycode's code list."""
@@ -41,7 +45,7 @@ def rows() -> tuple[CodeRow, ...]:
         out.append(
             CodeRow(
                 name=name,
-                cown=int(cown) if cown is not None else None,
+                cown=int(cown) if cown is not None else COW_FILLS.get(iso3),
                 cowc=cowc,
                 gwn=int(gwn) if gwn is not None else None,
                 iso3c=iso3,

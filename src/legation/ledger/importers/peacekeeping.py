@@ -86,9 +86,6 @@ ALIASES: dict[str, str] = {
 }
 """IPI contributor names → names the resolver knows."""
 
-ISO3_ALIASES: dict[str, str] = {"iso3:SRB": "cow:345"}
-"""ISO3 codes the bundled resolver lacks (Serbia is COW 345, the continuation of Yugoslavia)."""
-
 MISSION_HOSTS: dict[str, str] = {"UNMIK": "cow:347"}
 """Missions whose host is not the state IPI names: UNMIK serves in Kosovo (COW 347 since
 2008-02-17), which IPI files under Serbia."""
@@ -239,7 +236,7 @@ class IpiMissions(Importer):
             .replace_strict(MISSION_HOSTS, default="iso3:" + pl.col("Mission_Country_ISO-3"))
             .alias("_host"),
         )
-        names = Names(ledger, report, aliases=ISO3_ALIASES)
+        names = Names(ledger, report)
         df = names.resolve(df, "_actor", "actor")
         df = names.resolve(df, "_host", "partner")
         # a contributor serving in a mission on its own soil is not an engagement between states
