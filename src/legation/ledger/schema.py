@@ -34,8 +34,16 @@ ENGAGEMENT_COLUMNS: tuple[str, ...] = (
 )
 
 TABLES: tuple[str, ...] = (
-    "engagements", "sources", "states", "groups", "memberships", "imports",
-    "state_attributes", "dyad_attributes", "roll_calls", "votes",
+    "engagements",
+    "sources",
+    "states",
+    "groups",
+    "memberships",
+    "imports",
+    "state_attributes",
+    "dyad_attributes",
+    "roll_calls",
+    "votes",
 )
 """Every data table of the ledger (for counts and per-source replacement)."""
 
