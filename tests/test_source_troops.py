@@ -245,3 +245,10 @@ def test_reimport_keeps_ids(cow_ledger, write):
     first = sorted(cow_ledger.engagements()["id"].to_list())
     importers.run(cow_ledger, troops.UsBases(), [path])
     assert sorted(cow_ledger.engagements()["id"].to_list()) == first and len(first) == 3
+
+
+def test_v015_placeholder_codes_of_real_states_are_mapped(loaded):
+    led, reports = loaded
+    hosts = set(led.engagements(source="us-troops-v015")["partner_ccode"].to_list())
+    assert {341, 402, 626} <= hosts  # Montenegro 1010, Cabo Verde 1015, South Sudan 1020 in the source
+    assert not any("Montenegro" in name for name in reports["us-troops-v015"].unresolved)

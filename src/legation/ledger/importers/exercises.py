@@ -86,6 +86,7 @@ _MME_FLAGS = (
     "Peacekeeping",
     "Humanitarian",
 )
+_PARTICIPANT = ("participant_kind", "participant", "participant_ccode")
 _UNKNOWN = "-9"
 # Pre-1993 ISO codes the coders used, COW's abbreviation for Romania, and codes the coders used
 # for the predecessor state too (DEU for West Germany before 1990, SRB for Yugoslavia/Serbia).
@@ -174,9 +175,9 @@ def exercise_pairs(
     unknown = long.filter(pl.col("_name") == _UNKNOWN).height
     report.reject("participant coded -9 (unidentified), participant mentions", unknown)
     long = long.filter(pl.col("_name") != _UNKNOWN)
-    long = Names(ledger, report, aliases=aliases).resolve(long, "_name", "p", when="start_date")
+    long = Names(ledger, report, aliases=aliases).resolve(long, "_name", "participant", when="start_date")
     before = long.height
-    long = long.unique(["_ex", "p_kind", "p"], keep="first", maintain_order=True)
+    long = long.unique(["_ex", "participant_kind", "participant"], keep="first", maintain_order=True)
     report.reject("participant listed twice in one exercise, participant mentions", before - long.height)
     counts = long.group_by("_ex").len("_n")
     ok = counts.filter(pl.col("_n") >= 2).select("_ex")
@@ -185,19 +186,19 @@ def exercise_pairs(
         exercises.height - ok.height,
     )
     long = long.join(ok, on="_ex").with_columns(
-        pl.when(pl.col("p_ccode").is_not_null())
-        .then(pl.col("p_ccode").cast(pl.Int32))
+        pl.when(pl.col("participant_ccode").is_not_null())
+        .then(pl.col("participant_ccode").cast(pl.Int32))
         .otherwise(100_000)
         .alias("_ord")
     )
     a = long.select(
         "_ex",
-        *(pl.col(c).alias(c.replace("p", "actor", 1)) for c in ("p_kind", "p", "p_ccode")),
+        *(pl.col(c).alias(c.replace("participant", "actor", 1)) for c in _PARTICIPANT),
         pl.col("_ord").alias("_oa"),
     )
     b = long.select(
         "_ex",
-        *(pl.col(c).alias(c.replace("p", "partner", 1)) for c in ("p_kind", "p", "p_ccode")),
+        *(pl.col(c).alias(c.replace("participant", "partner", 1)) for c in _PARTICIPANT),
         pl.col("_ord").alias("_ob"),
     )
     pairs = a.join(b, on="_ex").filter(

@@ -59,6 +59,9 @@ _MONTHS = {
 }
 _REPORT = re.compile(r"^(" + "|".join(_MONTHS) + r") \d{4}$")
 
+PLACEHOLDER_STATES: dict[int, int] = {1010: 341, 1012: 713, 1015: 402, 1020: 626}
+"""troopdata v0.1.5's placeholder codes for four real states: Montenegro, Taiwan, Cabo Verde, South Sudan."""
+
 DATED_CODES: dict[int, tuple[date, int]] = {260: (date(1990, 10, 3), 255), 678: (date(1990, 5, 22), 679)}
 """Codes the sources keep after a state's code changed: from that date on, the new COW code."""
 
@@ -120,7 +123,9 @@ US_BASES = Source(
 # host checks -----------------------------------------------------------------------------------
 
 
-def _code_column(frame: pl.DataFrame, path: Path, source: str) -> pl.DataFrame:
+def _code_column(
+    frame: pl.DataFrame, path: Path, source: str, placeholders: dict[int, int] | None = None
+) -> pl.DataFrame:
     col = frame["ccode"]
     if not col.dtype.is_numeric():
         raise InputError(
@@ -137,7 +142,8 @@ def _code_column(frame: pl.DataFrame, path: Path, source: str) -> pl.DataFrame:
             ],
             file=f"{path} ({source})",
         )
-    return frame.with_columns(pl.col("ccode").cast(pl.Int32).alias("_src_ccode"))
+    code = pl.col("ccode").cast(pl.Int32)
+    return frame.with_columns(code.replace(placeholders or {}).alias("_src_ccode"))
 
 
 def _count(report: SourceReport, rows: pl.DataFrame, reason: str) -> None:
@@ -365,7 +371,7 @@ class UsTroopsV015(Importer):
             null_values=["NA", ""],
         )
         report.rows_read = df.height
-        df = _year_column(_code_column(df, path, self.source.id), path, self.source.id)
+        df = _year_column(_code_column(df, path, self.source.id, PLACEHOLDER_STATES), path, self.source.id)
         for c in (*_V015_BRANCHES, "iso3c"):
             if c not in df.columns:
                 df = df.with_columns(pl.lit(None).alias(c))
