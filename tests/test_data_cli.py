@@ -133,3 +133,25 @@ def test_every_importer_declares_source_files_and_coverage():
         assert src.coverage_start is not None, src.id
         assert src.coverage_end is not None or src.coverage_note, f"{src.id}: say why coverage is open"
         assert imp.patterns and set(imp.tables) <= set(SCHEMAS), src.id
+
+
+@pytest.mark.slow
+def test_import_dir_reads_every_source_in_the_shared_data(shared_data, tmp_path):
+    db = tmp_path / "all.duckdb"
+    res = runner.invoke(
+        app, ["data", "import-dir", str(shared_data), "--db", str(db)], env={"COLUMNS": "200"}
+    )
+    assert res.exit_code == 0, res.output
+    expected = {imp.source.id for imp in importers()} - {"gdelt-1", "gdelt-2"}  # no GDELT files there
+    with Ledger(db, read_only=True) as led:
+        imported = set(led.query("SELECT unnest(sources) AS s FROM imports")["s"].to_list())
+        assert imported == expected
+        assert {s for s in led.sources()["id"].to_list()} >= expected
+        per_source = dict(
+            led.con.execute("SELECT source_id, count(*) FROM engagements GROUP BY 1").fetchall()
+        )
+        assert per_source["sipri-trade-register"] > 29_000 and per_source["mme"] > 40_000
+        assert led.count("votes") == 870_109 + 1_066_613
+    for sid in expected:
+        assert sid in res.output
+    assert "no files found for: gdelt-1, gdelt-2" in res.output
