@@ -155,3 +155,17 @@ def test_import_dir_reads_every_source_in_the_shared_data(shared_data, tmp_path)
     for sid in expected:
         assert sid in res.output
     assert "no files found for: gdelt-1, gdelt-2" in res.output
+
+
+def test_downloads_land_where_the_importer_looks(tmp_path):
+    """A fetched directory imports: each download's path is one its importer's patterns find."""
+    for imp in importers():
+        for d in imp.downloads:
+            assert d.url.startswith(("https://", "http://")), imp.source.id
+            path = tmp_path / imp.source.id / d.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("x")
+        if imp.downloads:
+            root = tmp_path / imp.source.id
+            found = imp.find(root)
+            assert found is not None and set(found) == {root / d.path for d in imp.downloads}, imp.source.id

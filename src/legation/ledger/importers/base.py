@@ -155,14 +155,25 @@ class Importer(ABC):
     order: ClassVar[int] = 50
     """Import order in `import_dir`: state systems (0) come before everything that resolves names."""
 
+    fallbacks: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    """Other sets of patterns, tried in order when `patterns` do not all match: processed copies
+    of a release (peacesciencer's tables) read where the producer's own files are absent."""
     many: ClassVar[bool] = False
     """True for sources published as many files of one layout (GDELT's daily exports): `find` then
     returns every file each pattern matches (one format per file name), not only the first."""
 
     def find(self, root: Path) -> list[Path] | None:
-        """The files this importer reads in ``root``; None unless every pattern matches."""
+        """The files this importer reads in ``root``: those of the first set of patterns
+        (`patterns`, then each of `fallbacks`) that all match; None when no set does."""
+        for patterns in (self.patterns, *self.fallbacks):
+            found = self._find(root, patterns)
+            if found is not None:
+                return found
+        return None
+
+    def _find(self, root: Path, patterns: Sequence[str]) -> list[Path] | None:
         found = []
-        for pattern in self.patterns:
+        for pattern in patterns:
             hits = [p for p in root.glob(pattern) if p.suffix.lower() in self.formats and p.is_file()]
             if not hits:
                 return None

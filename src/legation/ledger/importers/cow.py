@@ -375,17 +375,9 @@ class CowMajors(Importer):
 
     source = COW_MAJORS
     patterns = ("cow_raw/majors2016.*",)
-    fallback = "peacesciencer/cow_majors.*"
+    fallbacks = (("peacesciencer/cow_majors.*",),)
     formats = (".csv", ".parquet")
     tables = ("state_attributes",)
-
-    def find(self, root: Path) -> list[Path] | None:
-        found = super().find(root)
-        if found is None:
-            hits = [p for p in sorted(Path(root).glob(self.fallback)) if p.suffix.lower() in self.formats]
-            hits.sort(key=lambda p: self.formats.index(p.suffix.lower()))
-            found = hits[:1] or None
-        return found
 
     def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
         df = read_table(files[0], columns=["ccode", "styear", "endyear"], source=self.source.id)

@@ -279,7 +279,6 @@ class JmeExercises(Importer):
 
     source = JME
     patterns = ("troopdata/jme_v3.*",)
-    downloads = (Download(f"{_RAW}/data-raw/jme_v3.xls", "troopdata/jme_v3.xls"),)
 
     REQUIRED = ("Exercise Name", "Start Date", "s.year", "s.month", "s.day", "enddate", "State A", "State B")
 
@@ -365,7 +364,6 @@ class UsVisits(Importer):
 
     source = US_VISITS
     patterns = ("troopdata/visits.*",)
-    downloads = (Download(f"{_RAW}/data-raw/visits.xls", "troopdata/visits.xls"),)
 
     REQUIRED = ("Title", "Name", "Start Day", "Start Month", "Start Year", "State Visit")
 

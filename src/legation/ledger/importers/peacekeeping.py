@@ -115,12 +115,6 @@ class IpiMonthly(Importer):
 
     source = IPI_MONTHLY
     patterns = ("ipi_peacekeeping/tcc_monthly_by_contributor.*",)
-    downloads = (
-        Download(
-            "https://github.com/IPIDataLab/PPP_Loader/tree/master/ppp_files/countries",
-            "ipi_peacekeeping/tcc_monthly_by_contributor.csv",
-        ),
-    )
 
     def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
         path = files[0]
@@ -194,7 +188,8 @@ class IpiMissions(Importer):
     patterns = ("ipi_peacekeeping/tcc_mission_detail_2014-03.*",)
     downloads = (
         Download(
-            "https://raw.githubusercontent.com/IPIDataLab/PPP_Loader/master/ppp_files/current_month/current_month.csv",
+            "https://raw.githubusercontent.com/IPIDataLab/PPP_Loader/2653920af58e91a892d1cde3a402a57a2ebf5cdf/"
+            "ppp_files/current_month/current_month.csv",
             "ipi_peacekeeping/tcc_mission_detail_2014-03.csv",
         ),
     )

@@ -333,7 +333,6 @@ class SipriTradeRegister(Importer):
     source = TRADE_REGISTER
     patterns = ("sipri_trade_register/trade-register.*",)
     formats = (".csv", ".parquet")
-    downloads = (Download("https://armstransfers.sipri.org/", "sipri_trade_register/trade-register.csv"),)
 
     def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
         path = Path(files[0])
@@ -495,13 +494,6 @@ class SipriDyadYearDodl(Importer):
     patterns = ("sipri_dyad_year_dodl/sipri_dyad-year.*",)
     formats = (".parquet",)
     tables = ("dyad_attributes",)
-    downloads = (
-        Download(
-            "https://github.com/jandresgannon/DoDL/raw/67007e1463492dcc15aa24446c99871abe937429/"
-            "data/sipri_dyad-year.rds",
-            "sipri_dyad_year_dodl/sipri_dyad-year.rds",
-        ),
-    )
 
     def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
         df = read_table(Path(files[0]), columns=["year", "ccode1", "ccode2", "value"], source=self.source.id)

@@ -175,7 +175,8 @@ class GwSystem(Importer):
     """Gleditsch–Ward independent states (``iisystem.dat`` or peacesciencer's ``gw_states``)."""
 
     source = GW_SYSTEM
-    patterns = ("peacesciencer/gw_states.*",)
+    patterns = ("gw/iisystem.dat",)
+    fallbacks = (("peacesciencer/gw_states.*",),)
     formats = (".dat", ".csv", ".parquet")
     tables = ("states",)
     order = 0
