@@ -11,10 +11,9 @@ import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
-import pandas as pd
 import polars as pl
 import pyarrow as pa
 from platformdirs import user_data_dir
@@ -27,6 +26,9 @@ from legation.ledger.sources import BUNDLED, GROUPS, STATES, Source
 from legation.states.resolve import Resolver
 from legation.states.system import SPELL_SCHEMA, StateSystem
 from legation.states.system import bundled as bundled_system
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Frame = Literal["polars", "pandas", "arrow"]
 
@@ -44,6 +46,8 @@ def to_frame(table: pa.Table, as_: Frame) -> pl.DataFrame | pd.DataFrame | pa.Ta
     if as_ == "polars":
         return pl.from_arrow(table)  # type: ignore[return-value]
     if as_ == "pandas":
+        import pandas as pd
+
         return table.to_pandas(types_mapper=pd.ArrowDtype)
     raise ValueError(f"as_ must be 'polars', 'pandas' or 'arrow', not {as_!r}")
 
@@ -58,6 +62,7 @@ class Ledger:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
+        self.closed = False
         if read_only and not self.path.exists():
             raise LedgerError(f"no ledger at {self.path}: run `legation init` or `legation demo`")
         if not read_only:
@@ -90,6 +95,7 @@ class Ledger:
 
     def close(self) -> None:
         self.con.close()
+        self.closed = True
 
     def _seed(self) -> None:
         """A new ledger starts with the bundled sources, state spells and groups."""

@@ -9,8 +9,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from countrycode.countrycode import prepare_codelist
-
 
 @dataclass(frozen=True, slots=True)
 class CodeRow:
@@ -30,7 +28,10 @@ COW_FILLS: dict[str, int] = {"SRB": 345}
 
 @cache
 def rows() -> tuple[CodeRow, ...]:
-    """Every country of countrycode's code list."""
+    """Every country of countrycode's code list (imported here: it loads pandas, which panels
+    and the importer do not otherwise need)."""
+    from countrycode.countrycode import prepare_codelist
+
     d = prepare_codelist()
     out = []
     for name, cown, cowc, gwn, iso3, rx in zip(

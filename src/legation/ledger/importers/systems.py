@@ -155,14 +155,17 @@ def import_gw(ledger: Ledger, path: str | Path) -> int:
 
 
 class CowSystem(Importer):
-    """COW State System Membership v2016 (``system2016.csv`` or ``states2016.csv``)."""
+    """COW State System Membership v2016: day-level spells (``states2016.csv``, or peacesciencer's
+    copy of it) first, the state-year list ``system2016.csv`` otherwise. Day-level spells are what
+    let dyad-year frames leave out dyads of states that existed in one year but never at once."""
 
     source = COW_SYSTEM
-    patterns = ("cow_raw/system2016.*",)
+    patterns = ("cow_raw/states2016.*",)
+    fallbacks = (("peacesciencer/cow_states.*",), ("cow_raw/system2016.*",))
     tables = ("states",)
     order = 0
     downloads = (
-        Download("https://correlatesofwar.org/wp-content/uploads/system2016.csv", "cow_raw/system2016.csv"),
+        Download("https://correlatesofwar.org/wp-content/uploads/states2016.csv", "cow_raw/states2016.csv"),
     )
 
     def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
