@@ -100,22 +100,24 @@ def test_missing_file_and_no_network(mirror, tmp_path):
         fetch([Download("http://127.0.0.1:9/system2016.csv", SYSTEM)], tmp_path, timeout=2)
 
 
-def test_cli_fetch_import_dir_and_list(mirror, tmp_path):
+def test_cli_fetch_import_dir_and_list(mirror, shared_data, tmp_path):
     db = tmp_path / "ledger.duckdb"
     data = tmp_path / "data"
-    res = runner.invoke(app, ["data", "fetch", "cow-system", "--mirror", mirror, "--dest", str(data)])
+    res = runner.invoke(app, ["data", "fetch", "atop", "--mirror", mirror, "--dest", str(data)])
     assert res.exit_code == 0, res.output
-    assert (data / SYSTEM).is_file()
+    assert (data / "atop" / "atop5_1a.csv").is_file()
+    (data / "cow_raw").mkdir()
+    (data / SYSTEM).write_bytes((shared_data / SYSTEM).read_bytes())
     res = runner.invoke(
         app, ["data", "import-dir", str(data), "--db", str(db), "--unresolved", str(tmp_path / "u.csv")]
     )
     assert res.exit_code == 0, res.output
-    assert "cow-system" in res.output and "states 243" in res.output
+    assert "cow-system" in res.output and "states 243" in res.output and "atop" in res.output
     assert (tmp_path / "u.csv").read_text().startswith("source,name,rows")
     with Ledger(db, read_only=True) as led:
         assert led.states().exists(626, date(2012, 1, 1))  # South Sudan, after the bundled list
-    res = runner.invoke(app, ["data", "list", "--db", str(db)])
-    assert res.exit_code == 0 and "states 243" in res.output
+    res = runner.invoke(app, ["data", "list", "--db", str(db)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "states 243" in res.output and "engagements" in res.output
 
 
 def test_cli_fetch_unknown_source():
@@ -124,7 +126,7 @@ def test_cli_fetch_unknown_source():
 
 
 def test_every_importer_declares_source_files_and_coverage():
-    assert find("cow-system").downloads[0].path == SYSTEM
+    assert find("cow-system").downloads[0].path == "cow_raw/states2016.csv"
     ids = [imp.source.id for imp in importers()]
     assert len(ids) == len(set(ids))
     for imp in importers():
