@@ -3,7 +3,7 @@
 Baseline, measured in the same run: DuckDB loading the same files into plain tables with no mapping,
 name resolution or checks (``read_csv_auto``, or ``read_parquet`` of the Parquet copy next to
 files DuckDB cannot read raw: XLSX, DTA, SIPRI's latin-1 CSV).
-Each measurement runs in a fresh child process so its peak RSS is its own.
+Each measurement runs in a fresh child process and reports its own peak RSS (VmHWM).
 
     python benchmarks/import_all.py                    # ../shared/data
     python benchmarks/import_all.py --data DIR --repeat 3
@@ -23,6 +23,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
 import json, resource, sys, time
+
+
+def peak_mb():
+    # VmHWM is this process's own high-water mark; ru_maxrss would include the parent it was forked from
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 kind, data, db = sys.argv[1:4]
 from pathlib import Path
 from legation.ledger.importers import importers, run
@@ -63,7 +74,7 @@ else:
     con.close()
 secs = time.perf_counter() - t0
 print(json.dumps({"seconds": secs, "per": per,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 
