@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import polars as pl
 import pytest
-from conftest import SHARED
 from typer.testing import CliRunner
 
+from conftest import SHARED
 from legation.cli import app
 from legation.ledger import Ledger
 from legation.ledger.importers import import_dir
@@ -205,3 +205,14 @@ def test_cli_influence_and_scores(full):
     )
     assert res.exit_code == 0, res.output
     assert "United States" in res.output
+
+
+def test_influence_on_dyad_years_is_zero_inside_coverage_na_outside(full):
+    from legation import panel
+
+    infl = inf.influence(full, (1946, 2023))
+    f = inf.on_dyad_years(full, infl, panel.dyad_years(full, years=(2010, 2023)).frame)
+    assert f["influence"].filter((f["year"] == 2010)).null_count() == 0
+    assert f.filter((pl.col("ccode1") == 2) & (pl.col("year") == 2023))["influence"].null_count() == 0
+    late = f.filter((pl.col("ccode1") == 710) & (pl.col("year") == 2023))
+    assert late.height and late["influence"].null_count() == late.height  # no channel records China in 2023

@@ -125,3 +125,49 @@ def validate_cmd(
         lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in table.iter_rows()]
         markdown.write_text("\n".join(lines) + "\n")
         console.print(f"table written to {markdown}")
+
+
+@command("network")
+def network_cmd(
+    year: Annotated[int, typer.Option(help="Year.")] = 2010,
+    channel: Annotated[
+        str, typer.Option(help="alliance, arms, exercise or composite (influence).")
+    ] = "alliance",
+    top: Annotated[int, typer.Option(help="How many states to show.")] = 15,
+    db: DbOption = None,
+) -> None:
+    """One year's network of a channel: the most central states and the blocs (Leiden communities)."""
+    from legation.measures import influence as inf
+    from legation.measures import networks as nets
+
+    with Ledger(db, read_only=True) as led, stages("network") as progress:
+        progress(f"{channel} edges")
+        if channel == "composite":
+            infl = inf.influence(led, (1946, year)).filter(pl.col("year") == year)
+            edges = infl.select(
+                pl.col("patron").alias("ccode1"),
+                pl.col("target").alias("ccode2"),
+                "year",
+                pl.col("influence").alias("weight"),
+            )
+            directed = True
+        else:
+            if channel not in nets.CHANNELS:
+                raise typer.BadParameter(f"channel is one of {sorted(nets.CHANNELS)} or composite")
+            edges = nets.channel_edges(led, channel, (year, year), decay=channel != "alliance")  # type: ignore[arg-type]
+            directed = channel == "arms"
+        graphs = nets.yearly_graphs(edges, directed=directed)
+        if year not in graphs:
+            raise typer.BadParameter(f"no {channel} edges in {year} (outside the source's coverage?)")
+        progress("centrality and blocs")
+        cent = nets.centrality(graphs)
+        blocs = nets.blocs(graphs)
+        names = {c: led.resolver().label(c) for c in cent["ccode"].to_list()}
+    table = cent.join(blocs, on=["ccode", "year"], how="left").sort("strength", descending=True)
+    table = table.with_columns(pl.col("ccode").replace_strict(names, return_dtype=pl.String).alias("state"))
+    _print(
+        table.select("state", "ccode", "degree", "strength", "eigenvector", "betweenness", "bloc").head(top),
+        f"{channel} network, {year}",
+    )
+    sizes = blocs.group_by("bloc").len().sort("len", descending=True)
+    console.print("blocs: " + ", ".join(f"{b} ({n} states)" for b, n in sizes.iter_rows()))

@@ -387,3 +387,25 @@ def within_rho(frame: pl.DataFrame, predictor: str, outcome: str) -> float:
     )
     per = ranked.group_by("target", "year").agg(pl.corr("_rp", "_ro").alias("rho"))
     return float(per["rho"].fill_nan(None).drop_nulls().mean() or float("nan"))
+
+
+def on_dyad_years(led: Ledger, infl: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """The composite spread onto a directed dyad-year frame (``ccode1, ccode2, year``): 0 where some
+    channel records the patron that year and the dyad has no stock, NA where none does."""
+    years = (int(frame["year"].min()), int(frame["year"].max()))
+    patrons = frame["ccode1"].unique().to_list()
+    covered = (
+        coverage_grid(led, years, patrons, list(CHANNELS))
+        .group_by("patron", "year")
+        .agg(pl.col("covered").any())
+        .rename({"patron": "ccode1"})
+    )
+    keys = frame.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int32))
+    out = keys.join(
+        infl.select(pl.col("patron").alias("ccode1"), pl.col("target").alias("ccode2"), "year", "influence"),
+        on=["ccode1", "ccode2", "year"],
+        how="left",
+    ).join(covered, on=["ccode1", "year"], how="left")
+    return out.with_columns(
+        pl.when(pl.col("covered")).then(pl.col("influence").fill_null(0.0)).otherwise(pl.col("influence"))
+    ).drop("covered")
