@@ -212,7 +212,28 @@ def test_influence_on_dyad_years_is_zero_inside_coverage_na_outside(full):
 
     infl = inf.influence(full, (1946, 2023))
     f = inf.on_dyad_years(full, infl, panel.dyad_years(full, years=(2010, 2023)).frame)
-    assert f["influence"].filter((f["year"] == 2010)).null_count() == 0
+    assert f["influence"].filter(f["year"] == 2010).null_count() == 0
     assert f.filter((pl.col("ccode1") == 2) & (pl.col("year") == 2023))["influence"].null_count() == 0
     late = f.filter((pl.col("ccode1") == 710) & (pl.col("year") == 2023))
     assert late.height and late["influence"].null_count() == late.height  # no channel records China in 2023
+
+
+def test_cli_network_and_validate(full, tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        ["network", "--db", str(full.path), "--year", "2005", "--channel", "alliance"],
+        env={"COLUMNS": "200"},
+    )
+    assert res.exit_code == 0, res.output
+    assert "United States" in res.output and "blocs:" in res.output
+    res = runner.invoke(app, ["network", "--db", str(full.path), "--year", "2014", "--channel", "exercise"])
+    assert res.exit_code != 0 and "coverage" in res.output
+    md = tmp_path / "v.md"
+    res = runner.invoke(
+        app,
+        ["validate", "--db", str(full.path), "--boot", "20", "--markdown", str(md)],
+        env={"COLUMNS": "200"},
+    )
+    assert res.exit_code == 0, res.output
+    assert md.read_text().startswith("| predictor | within_rho")

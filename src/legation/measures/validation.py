@@ -17,6 +17,7 @@ Weights are fitted on the training years only and evaluated on the test years.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -107,6 +108,12 @@ def evaluate(
     frame: pl.DataFrame, predictor: str, *, outcome: str = "excess", boot: int = 500, seed: int = 7
 ) -> Score:
     """Validation metrics of ``predictor`` against ``outcome`` (see the module docstring)."""
+    with warnings.catch_warnings():  # a predictor that never varies has only undefined ρ: NaN, said so
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _evaluate(frame, predictor, outcome, boot, seed)
+
+
+def _evaluate(frame: pl.DataFrame, predictor: str, outcome: str, boot: int, seed: int) -> Score:
     d = frame.drop_nulls([predictor, outcome])
     ranked = d.with_columns(
         pl.col(predictor).rank().over("target", "year").alias("_rp"),
