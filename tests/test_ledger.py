@@ -191,7 +191,7 @@ def test_readers_share_a_file_and_writers_get_a_clear_error(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ok"
-        with pytest.raises(LedgerError, match="holds it for writing"):
+        with pytest.raises(LedgerError, match="Another process holds it"):
             Ledger(path)
     finally:
         holder.kill()

@@ -8,7 +8,7 @@ readable message and a non-zero exit code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class LegationError(Exception):
@@ -52,6 +52,11 @@ class InputError(LegationError):
         head = f"{self.total} problem{'s' if self.total != 1 else ''} in {file or 'input'}"
         super().__init__(f"{head}; nothing was imported:\n{shown}{tail}")
 
+    def renamed(self, old: str, new: str) -> InputError:
+        """The same problems with file name ``old`` shown as ``new`` (an upload's own name, say)."""
+        problems = [replace(p, file=new) if p.file == old else p for p in self.problems]
+        return InputError(problems, total=self.total, file=new if self.file == old else self.file)
+
 
 class UnknownStateError(LegationError, LookupError):
     """A name or code that resolves to no state, group or declared non-state actor."""
@@ -76,6 +81,10 @@ class UnknownStateError(LegationError, LookupError):
 
 class LedgerError(LegationError):
     """The ledger file cannot be used as asked (locked, newer schema, missing)."""
+
+
+class LedgerLocked(LedgerError):
+    """Another process (or connection) holds the ledger file in a way that excludes this one."""
 
 
 class SchemaVersionError(LedgerError):

@@ -1,6 +1,13 @@
 """The `legation` command line (typer + rich)."""
 
-from legation.cli import data_cmds, demo, ledger_cmds, measures_cmds, panel_cmds  # noqa: F401  (registers the commands)
+from legation.cli import (  # noqa: F401  (registers the commands)
+    data_cmds,
+    demo,
+    ledger_cmds,
+    measures_cmds,
+    panel_cmds,
+    serve,
+)
 from legation.cli.app import app
 
 

@@ -11,7 +11,7 @@ from platformdirs import user_data_dir
 from rich.table import Table
 
 from legation.cli.app import command, console, stages
-from legation.errors import LegationError
+from legation.cli.serve import run_server
 from legation.ledger.sample import load_sample
 from legation.ledger.store import Ledger
 
@@ -60,9 +60,13 @@ def demo(
     db: Annotated[
         Path | None, typer.Option("--db", help="Ledger to build (default: demo.duckdb in the user data dir).")
     ] = None,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Open the dashboard after.")] = False,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the dashboard after the summary.")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Address for the dashboard.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
 ) -> None:
-    """Build a fresh ledger from the curated sample and print a summary."""
+    """Build a fresh ledger from the curated sample, print a summary and open the dashboard on it."""
     path = db or Path(user_data_dir("legation")) / "demo.duckdb"
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -73,4 +77,4 @@ def demo(
         for table in summary(led):
             console.print(table)
     if serve:
-        raise LegationError("the dashboard is not part of this version yet; the summary above is the demo")
+        run_server(path, host, port, max_upload_mb=20)

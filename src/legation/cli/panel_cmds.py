@@ -12,27 +12,18 @@ from rich.table import Table
 
 from legation.cli.app import DbOption, app, command, console, err_console
 from legation.ledger.store import Ledger
-from legation.panel import VERBS, dyad_years, state_years
+from legation.panel import VERBS, PanelError, dyad_years, state_years
+from legation.panel.verbs import verbs_named
 
 panel_app = typer.Typer(help="Dyad-year and state-year panels from the ledger.")
 app.add_typer(panel_app, name="panel")
 
-ALIASES = {"alliances": "atop", "capabilities": "nmc", "arms_transfers": "arms", "votes": "unga"}
-"""Channel names the CLI accepts besides each verb's own (``add_<name>``)."""
-
 
 def _verbs(text: str) -> list[str]:
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    if names == ["all"]:
-        return list(VERBS)
-    out = []
-    for n in names:
-        verb = f"add_{ALIASES.get(n, n)}"
-        if verb not in VERBS:
-            known = sorted([v.removeprefix("add_") for v in VERBS] + list(ALIASES))
-            raise typer.BadParameter(f"unknown channel {n!r}; known: {', '.join(known)}, or all")
-        out.append(verb)
-    return out
+    try:
+        return verbs_named(text)
+    except PanelError as e:
+        raise typer.BadParameter(str(e)) from None
 
 
 def _years(text: str) -> tuple[int, int]:

@@ -51,11 +51,28 @@ class ImportReport:
 
 
 def import_file(
-    ledger: Ledger, path: str | Path, *, source: str | None = None, progress: Progress | None = None
+    ledger: Ledger,
+    path: str | Path,
+    *,
+    source: str | None = None,
+    progress: Progress | None = None,
+    name: str | None = None,
 ) -> ImportReport:
-    """Import one engagement file into ``ledger``; ``source`` fills rows with no source."""
-    t0 = time.perf_counter()
+    """Import one engagement file into ``ledger``; ``source`` fills rows with no source. ``name``
+    (an uploaded file's own name) stands for ``path`` in problems and in the ledger's import log."""
     path = Path(path)
+    if name is None:
+        return _import_file(ledger, path, source, progress, str(path))
+    try:
+        return _import_file(ledger, path, source, progress, name)
+    except InputError as e:
+        raise e.renamed(str(path), name) from None
+
+
+def _import_file(
+    ledger: Ledger, path: Path, source: str | None, progress: Progress | None, name: str
+) -> ImportReport:
+    t0 = time.perf_counter()
     note = progress or (lambda _stage: None)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -75,7 +92,7 @@ def import_file(
         rows = validate_frame(ledger, read(path), str(path), source, "line" if fmt == "csv" else "row")
         sources = []
     note("writing")
-    report = _write(ledger, rows, path, fmt, sources)
+    report = _write(ledger, rows, path, fmt, sources, name)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -86,7 +103,7 @@ def import_frame(ledger: Ledger, frame, *, name: str = "<frame>", source: str | 
     df = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
     df = df.with_row_index("_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64))
     rows = validate_frame(ledger, df, name, source, "row")
-    report = _write(ledger, rows, Path(name), "frame", [])
+    report = _write(ledger, rows, Path(name), "frame", [], name)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -316,9 +333,10 @@ ID_SQL = "'e' || left(md5(concat_ws('|', " + ", ".join(_IDENTITY) + ")), 20)"
 """Stable id of a row without one: what it says, not where it stands in a file."""
 
 
-def _write(ledger: Ledger, rows: pl.DataFrame, path: Path, fmt: str, sources: list[str]) -> ImportReport:
+def _write(
+    ledger: Ledger, rows: pl.DataFrame, path: Path, fmt: str, sources: list[str], file: str
+) -> ImportReport:
     """Replace this source's rows with the same ids and insert the rest, in one transaction."""
-    file = str(path)
     digest = _sha256(path) if path.is_file() else _frame_digest(rows)
     con = ledger.con
     cols = [c for c in ENGAGEMENT_COLUMNS if c != "import_id"]

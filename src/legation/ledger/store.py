@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow as pa
 from platformdirs import user_data_dir
 
-from legation.errors import LedgerError
+from legation.errors import LedgerError, LedgerLocked
 from legation.groups import Groups
 from legation.groups import bundled as bundled_groups
 from legation.ledger import schema
@@ -69,10 +69,11 @@ class Ledger:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as e:
-            raise LedgerError(
-                f"cannot open {self.path}: {e}. Another process (a running `legation serve`?) "
-                "holds it for writing; stop it, or use a copy of the file."
+        except (duckdb.IOException, duckdb.ConnectionException) as e:
+            raise LedgerLocked(
+                f"cannot open {self.path}: {e}. Another process holds it: a running import, or "
+                "`legation serve` answering requests (it lets go after 2 s idle; import through its "
+                "POST /api/imports, or retry); or use a copy of the file."
             ) from e
         if read_only:
             found = schema.version(self.con)
@@ -96,6 +97,15 @@ class Ledger:
     def close(self) -> None:
         self.con.close()
         self.closed = True
+
+    def cursor(self) -> Ledger:
+        """The same ledger on a new cursor of this connection, for use from another thread (one
+        DuckDB connection must not run two queries at once; its cursors may). Close it after use."""
+        other = object.__new__(Ledger)
+        other.path, other.read_only, other.closed = self.path, self.read_only, False
+        other.con = self.con.cursor()
+        other._resolver = self._resolver
+        return other
 
     def _seed(self) -> None:
         """A new ledger starts with the bundled sources, state spells and groups."""

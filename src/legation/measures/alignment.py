@@ -55,7 +55,12 @@ _SCHEMA = {
 
 
 def _votes(
-    ledger: Ledger, source: str, years: Sequence[int], by_issue: bool, important_only: bool
+    ledger: Ledger,
+    source: str,
+    years: Sequence[int],
+    by_issue: bool,
+    important_only: bool,
+    states: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     if ledger.query("SELECT count(*) AS n FROM roll_calls WHERE source_id = ?", [source])["n"][0] == 0:
         raise LedgerError(
@@ -64,6 +69,10 @@ def _votes(
         )
     issue = ", unnest(r.issues) AS issue" if by_issue else ""
     important = " AND r.important" if important_only else ""
+    params: list[object] = [source, int(years[0]), int(years[1])]
+    if states is not None:
+        important += " AND v.ccode IN (SELECT unnest(?))"
+        params.append([int(c) for c in states])
     sql = (
         f"SELECT CAST(year(r.date) AS SMALLINT) AS year, v.rcid, CAST(v.ccode AS SMALLINT) AS ccode, "
         f"v.vote{issue} FROM votes v JOIN roll_calls r ON r.source_id = v.source_id AND r.rcid = v.rcid "
@@ -71,7 +80,7 @@ def _votes(
     )
     if by_issue:  # one row per vote and issue; a roll call with several issues counts in each
         sql = f"SELECT DISTINCT * FROM ({sql}) WHERE issue IS NOT NULL"
-    return ledger.query(sql, [source, int(years[0]), int(years[1])])
+    return ledger.query(sql, params)
 
 
 def _block(g: pl.DataFrame) -> dict[str, np.ndarray]:
@@ -132,6 +141,7 @@ def dyad_alignment(
     source: str = "unvotes-voeten",
     by_issue: bool = False,
     important_only: bool = False,
+    states: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     """UN voting alignment per unordered pair of states (``ccode1 < ccode2``) and year.
 
@@ -156,11 +166,12 @@ def dyad_alignment(
     ``by_issue`` splits roll calls by Voeten's issue codes (me, nu, di, hr, co, ec); a roll call with
     several codes counts under each, and one with none is left out, so ``n_joint`` summed over issues
     can be larger or smaller than the overall ``n_joint``. ``important_only`` keeps the roll calls
-    the US State Department marked important. Roll calls without a date are left out.
+    the US State Department marked important. Roll calls without a date are left out. ``states``
+    keeps only the pairs among those COW codes (the measures of a pair do not depend on other states).
     """
     if years[0] > years[1]:
         raise ValueError(f"years {tuple(years)}: the first must not be after the last")
-    votes = _votes(ledger, source, years, by_issue, important_only)
+    votes = _votes(ledger, source, years, by_issue, important_only, states)
     keys = ["year", "issue"] if by_issue else ["year"]
     schema = {k: v for k, v in _SCHEMA.items() if by_issue or k != "issue"}
     out = []

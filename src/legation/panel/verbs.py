@@ -505,3 +505,22 @@ VERBS = {
     "add_unga": add_unga,
 }
 """Every verb by name (the CLI's ``--add`` takes the part after ``add_``)."""
+
+
+ALIASES = {"alliances": "atop", "capabilities": "nmc", "arms_transfers": "arms", "votes": "unga"}
+"""Channel names accepted besides each verb's own (``add_<name>``)."""
+
+
+def verbs_named(text: str) -> list[str]:
+    """Verb names from a comma-separated list of channels (``alliances,arms`` or ``all``)."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if names == ["all"]:
+        return list(VERBS)
+    out = []
+    for n in names:
+        verb = f"add_{ALIASES.get(n, n)}"
+        if verb not in VERBS:
+            known = sorted([v.removeprefix("add_") for v in VERBS] + list(ALIASES))
+            raise PanelError(f"unknown channel {n!r}; known: {', '.join(known)}, or all")
+        out.append(verb)
+    return out

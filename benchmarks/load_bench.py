@@ -1,0 +1,167 @@
+"""Load on the REST API: 50 concurrent users for 60 s against the main read routes on loopback.
+
+Starts `legation serve` on a fresh sample ledger (as `legation demo` builds it; or ``--db`` for another
+ledger) in a subprocess, then runs ``--users`` asyncio clients, each requesting the dashboard's read
+routes in turn for ``--seconds``, pausing a think time drawn uniformly from ``--think`` seconds
+(default 0.5–1.5 s, as a person clicking through the dashboard) between requests; ``--think 0 0``
+sends back to back (a saturation test: latency is then queueing, users / throughput).
+Reports p50/p95/p99 latency and errors per route and
+overall, throughput, and the server's peak memory (VmHWM). The baseline, measured in the same run under
+the same load, is ``/api/health`` (no ledger access): the ratio says what the measures cost on top of
+the server's own overhead.
+
+    python benchmarks/load_bench.py                    # 50 users, 60 s
+    python benchmarks/load_bench.py --users 10 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROUTES = [
+    "/api/influence/outward?top=8",
+    "/api/influence/outward?year=2015",
+    "/api/influence/contest?target=840&patrons=2,710,365",
+    "/api/influence?patron=2&limit=100",
+    "/api/engagements?actor=2&limit=100",
+    "/api/states/750/profile",
+    "/api/dyads/2/750",
+    "/api/network?channel=exercise&year=2018",
+    "/api/sources",
+    "/api/states?limit=300",
+]
+BASELINE = "/api/health"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _user(
+    client: httpx.AsyncClient,
+    until: float,
+    seed: int,
+    think: tuple[float, float],
+    out: dict[str, list],
+    errors: dict,
+) -> None:
+    rng = random.Random(seed)
+    routes = [*ROUTES, BASELINE]
+    i = rng.randrange(len(routes))
+    while time.perf_counter() < until:
+        route = routes[i % len(routes)]
+        i += 1
+        t0 = time.perf_counter()
+        try:
+            r = await client.get(route)
+            ok = r.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        out.setdefault(route, []).append(time.perf_counter() - t0)
+        if not ok:
+            errors[route] = errors.get(route, 0) + 1
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
+
+
+async def _run(
+    base: str, users: int, seconds: float, think: tuple[float, float]
+) -> tuple[dict[str, list], dict[str, int], float]:
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        for route in [*ROUTES, BASELINE]:  # warm every cache once, as a first visitor would
+            (await client.get(route)).raise_for_status()
+        out: dict[str, list] = {}
+        errors: dict[str, int] = {}
+        t0 = time.perf_counter()
+        until = t0 + seconds
+        await asyncio.gather(*(_user(client, until, k, think, out, errors) for k in range(users)))
+        return out, errors, time.perf_counter() - t0
+
+
+def _build(db: Path) -> None:
+    from legation.ledger import Ledger
+    from legation.ledger.sample import load_sample
+
+    with Ledger(db) as led:
+        load_sample(led)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"))
+    ap.add_argument("--db", type=Path, help="ledger to serve (default: a fresh sample ledger)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "sample.duckdb"
+        if args.db is None:
+            _build(db)
+        port = _free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "legation", "serve", "--db", str(db), "--port", str(port)],
+            env={**os.environ, "LEGATION_TOKEN": "bench"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    if httpx.get(f"{base}{BASELINE}", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            out, errors, wall = asyncio.run(_run(base, args.users, args.seconds, tuple(args.think)))
+            peak = _peak_mb(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    think = f"think time {args.think[0]}–{args.think[1]} s" if args.think[1] > 0 else "no think time"
+    print(
+        f"{args.users} users, {think}, for {wall:.1f} s against {base} (ledger {db.name}); "
+        f"server peak {peak:.0f} MB"
+    )
+    print(f"{'route':58} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    every = []
+    for route in [*ROUTES, BASELINE]:
+        ms = np.array(out.get(route, [])) * 1000
+        every.append(ms)
+        p50, p95, p99 = np.percentile(ms, [50, 95, 99]) if ms.size else (np.nan,) * 3
+        print(f"{route:58} {ms.size:7d} {p50:8.1f} {p95:8.1f} {p99:8.1f} {errors.get(route, 0):6d}")
+    reads = np.concatenate(every[:-1])
+    p50, p95, p99 = np.percentile(reads, [50, 95, 99])
+    base_p95 = np.percentile(every[-1], 95)
+    n_err = sum(errors.get(r, 0) for r in ROUTES)
+    print(f"{'all read routes':58} {reads.size:7d} {p50:8.1f} {p95:8.1f} {p99:8.1f} {n_err:6d}")
+    print(
+        f"throughput {sum(len(v) for v in out.values()) / wall:.0f} requests/s; "
+        f"p95 of the read routes is {p95 / base_p95:.2f}x the /api/health baseline ({base_p95:.1f} ms)"
+    )
+    print(f"target p95 < 300 ms, zero errors: {'met' if p95 < 300 and n_err == 0 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

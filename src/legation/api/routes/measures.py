@@ -1,0 +1,276 @@
+"""Measures: influence (by patron, target, year, channel), outward influence, the contest over a
+target, a state's profile, UN alignment, national scores, networks and validation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, Query
+
+from legation.api import views
+from legation.api.common import (
+    Access,
+    Limit,
+    Offset,
+    OptYear,
+    Page,
+    Year,
+    page,
+    records,
+    state_code,
+    years_param,
+)
+from legation.api.problems import Problem
+from legation.measures import influence as inf
+from legation.measures.scores import defence_networks
+from legation.measures.validation import validate
+
+router = APIRouter(prefix="/api", tags=["measures"])
+MAX_PATRONS = 12
+
+
+def _influence(ledger: Access) -> tuple[pl.DataFrame, str]:
+    return ledger.cached("influence", views.influence)
+
+
+def _names(ledger: Access) -> pl.DataFrame:
+    return ledger.cached("state_names", views.state_names).select("ccode", "abb", "name")
+
+
+def _named(frame: pl.DataFrame, names: pl.DataFrame, col: str) -> pl.DataFrame:
+    return frame.join(
+        names.rename({"ccode": col, "name": f"{col}_name", "abb": f"{col}_abb"}), on=col, how="left"
+    )
+
+
+def _meta(basis: str, frame: pl.DataFrame) -> dict[str, Any]:
+    channels = [c.removeprefix("score_") for c in frame.columns if c.startswith("score_")]
+    weights = (
+        {c: inf.DEFAULT_WEIGHTS.get(c) for c in channels}
+        if basis == "research"
+        else dict.fromkeys(channels, 1.0)
+    )
+    return {
+        "basis": basis,
+        "channels": channels,
+        "weights": weights,
+        "unit": "index 0–1 per dyad-year (bandwidth × dependence, weighted mean over channels)",
+        "note": "research: ATOP, SIPRI, MME/JME, US troops and visits, McManus–Nieman; "
+        "ledger: one channel per instrument from the ledger's own engagements (illustrative on the sample)",
+    }
+
+
+@router.get("/influence", response_model=Page)
+def influence(
+    ledger: Access,
+    patron: Annotated[str | None, Query(max_length=200, description="COW code or name")] = None,
+    target: Annotated[str | None, Query(max_length=200, description="COW code or name")] = None,
+    year: OptYear = None,
+    since: OptYear = None,
+    until: OptYear = None,
+    channel: Annotated[
+        str | None, Query(max_length=40, description="keep rows with a score in this channel")
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page:
+    """Influence of patrons on targets per year, with each channel's score; largest first."""
+    frame, basis = _influence(ledger)
+    with ledger.read() as led:
+        if patron is not None:
+            frame = frame.filter(pl.col("patron") == state_code(led, patron, "patron"))
+        if target is not None:
+            frame = frame.filter(pl.col("target") == state_code(led, target, "target"))
+    if year is not None:
+        frame = frame.filter(pl.col("year") == year)
+    if since is not None or until is not None:
+        lo, hi = years_param(since, until, (1816, 2100))
+        frame = frame.filter(pl.col("year").is_between(lo, hi))
+    if channel is not None:
+        col = f"score_{channel}"
+        if col not in frame.columns:
+            known = [c.removeprefix("score_") for c in frame.columns if c.startswith("score_")]
+            raise Problem(422, f"channel {channel!r} is not one of {known}", slug="invalid-request")
+        frame = frame.filter(pl.col(col) > 0)
+    frame = frame.filter(pl.col("influence") > 0).sort(["year", "influence"], descending=[False, True])
+    names = _names(ledger)
+    rows = _named(_named(frame.slice(offset, limit), names, "patron"), names, "target")
+    return Page(items=records(rows), total=frame.height, limit=limit, offset=offset, meta=_meta(basis, frame))
+
+
+@router.get("/influence/outward", response_model=Page)
+def outward(
+    ledger: Access,
+    year: OptYear = None,
+    since: OptYear = None,
+    until: OptYear = None,
+    top: Annotated[int, Query(ge=1, le=50, description="patrons with the largest total over the years")] = 8,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> Page:
+    """Outward influence of the leading patrons per year (the sum of their influence over every
+    target), with each channel's share: who projects military-diplomatic influence."""
+    frame, basis = _influence(ledger)
+    out = ledger.cached("outward", lambda _led: views.outward(frame))
+    if year is not None:
+        out = out.filter(pl.col("year") == year).sort("outward", descending=True)
+        leaders = out
+    else:
+        lo, hi = years_param(since, until, (int(out["year"].min() or 0), int(out["year"].max() or 0)))
+        out = out.filter(pl.col("year").is_between(lo, hi))
+        best = (
+            out.group_by("patron")
+            .agg(pl.col("outward").sum())
+            .sort(["outward", "patron"], descending=[True, False])
+        )
+        leaders = out.filter(pl.col("patron").is_in(best["patron"].head(top).implode()))
+    leaders = _named(leaders, _names(ledger), "patron")
+    return page(leaders, limit, offset, **_meta(basis, frame))
+
+
+@router.get("/influence/contest", response_model=Page)
+def contest(
+    ledger: Access,
+    target: Annotated[str, Query(max_length=200, description="the contested state: COW code or name")],
+    patrons: Annotated[
+        str, Query(max_length=400, description="comma-separated COW codes or names")
+    ] = "2,710,365",
+    since: OptYear = None,
+    until: OptYear = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> Page:
+    """Each patron's influence on the target and its share of the patrons' total, per year."""
+    frame, basis = _influence(ledger)
+    names = [p for p in (x.strip() for x in patrons.split(",")) if p]
+    if not 1 <= len(names) <= MAX_PATRONS:
+        raise Problem(422, f"give 1 to {MAX_PATRONS} patrons", slug="invalid-request")
+    with ledger.read() as led:
+        t = state_code(led, target, "target")
+        codes = list(dict.fromkeys(state_code(led, p, "patrons") for p in names))
+    rows = inf.contest(frame, t, codes)
+    if since is not None or until is not None:
+        lo, hi = years_param(since, until, (1816, 2100))
+        rows = rows.filter(pl.col("year").is_between(lo, hi))
+    rows = _named(rows, _names(ledger), "patron")
+    return page(rows, limit, offset, target=t, patrons=codes, **_meta(basis, frame))
+
+
+@router.get("/states/{state}/profile")
+def profile(ledger: Access, state: str) -> dict[str, Any]:
+    """A state's engagements in and out by instrument and year, its top patrons and clients, arms
+    dependency and UN alignment with the major powers."""
+    with ledger.read() as led:
+        code = state_code(led, state, "state")
+    parts = ledger.cached(("profile", code), lambda led: views.profile(led, code))
+    names = _names(ledger)
+    row = names.filter(pl.col("ccode") == code)
+    out: dict[str, Any] = {"ccode": code, "name": row["name"][0] if row.height else None}
+    for key, frame in parts.items():
+        if key == "arms" and "top_supplier" in frame.columns:
+            frame = frame.join(
+                names.select(
+                    pl.col("ccode").alias("top_supplier"), pl.col("name").alias("top_supplier_name")
+                ),
+                on="top_supplier",
+                how="left",
+            )
+        if key == "alignment" and "major" in frame.columns:
+            frame = frame.join(
+                names.select(pl.col("ccode").alias("major"), pl.col("name").alias("major_name")),
+                on="major",
+                how="left",
+            )
+        out[key] = records(frame)
+    return out
+
+
+@router.get("/alignment", response_model=Page)
+def alignment(
+    ledger: Access,
+    a: Annotated[str, Query(max_length=200)],
+    b: Annotated[str, Query(max_length=200)],
+    since: OptYear = None,
+    until: OptYear = None,
+    limit: Limit = 200,
+    offset: Offset = 0,
+) -> Page:
+    """UN General Assembly voting alignment of two states per year: agreement, S, π and κ."""
+    lo, hi = years_param(since, until, (1946, 2024))
+    with ledger.read() as led:
+        ca, cb = state_code(led, a, "a"), state_code(led, b, "b")
+    if ca == cb:
+        raise Problem(422, "alignment needs two different states", slug="invalid-request")
+    rows = ledger.cached(
+        ("alignment", min(ca, cb), max(ca, cb), (lo, hi)), lambda led: views.alignment(led, ca, cb, (lo, hi))
+    )
+    return page(
+        rows,
+        limit,
+        offset,
+        source=views.VOTES_SOURCE if rows.height else None,
+        note=None if rows.height else "no UN roll calls in this ledger: import unvotes-voeten",
+    )
+
+
+@router.get("/scores", response_model=Page)
+def scores(ledger: Access, year: Year = 2015, limit: Limit = 200, offset: Offset = 0) -> Page:
+    """Lowy-style defence-network scores (0–100) of every state in a year, best first."""
+    if ledger.cached("basis", views.basis) != "research":
+        raise Problem(
+            409,
+            "national scores need the research datasets (ATOP, SIPRI, MME, US visits, COW "
+            "NMC): import them with `legation data import-dir DIR`",
+            slug="needs-data",
+        )
+    rows = ledger.cached(("scores", year), lambda led: defence_networks(led, (year, year)))
+    rows = rows.sort("score", descending=True, nulls_last=True).join(_names(ledger), on="ccode", how="left")
+    return page(rows, limit, offset)
+
+
+@router.get("/network")
+def network(
+    ledger: Access,
+    year: Year,
+    channel: Annotated[
+        str, Query(max_length=40, description="alliance, arms, exercise or an instrument")
+    ] = "alliance",
+) -> dict[str, Any]:
+    """Nodes (centralities, Leiden bloc, layout), edges and blocs of one channel in one year."""
+    try:
+        net = ledger.cached(("network", channel, year), lambda led: views.network(led, channel, year))
+    except views.Unavailable as e:
+        raise Problem(404, str(e), slug="no-such-channel") from e
+    return {k: records(v) if isinstance(v, pl.DataFrame) else v for k, v in net.items()}
+
+
+@router.get("/network/channels")
+def network_channels(ledger: Access) -> dict[str, Any]:
+    """The channels this ledger can draw a network of."""
+    return {"channels": ledger.cached("network_channels", views.network_channels)}
+
+
+@router.get("/validation", response_model=Page)
+def validation(ledger: Access) -> Page:
+    """Out-of-sample validation of the influence index against UN voting (fitted 1970–2005, scored
+    2006–2015, bootstrap 95% intervals over targets); computed once per ledger, then cached."""
+    with ledger.read() as led:
+        ready = views.has_source(led, views.VOTES_SOURCE) and views.has_source(led, "atop-dyad-years")
+    if not ready:
+        raise Problem(
+            409,
+            "validation needs UN votes (unvotes-voeten) and the influence datasets: import "
+            "them with `legation data import-dir DIR`",
+            slug="needs-data",
+        )
+    result = ledger.cached("validation", lambda led: validate(led, boot=200))
+    return page(
+        result.table(),
+        100,
+        0,
+        train=list(result.train),
+        test=list(result.test),
+        patrons=list(result.patrons),
+        fitted_weights=result.fitted.weights,
+    )

@@ -1,0 +1,202 @@
+"""The ledger's records: engagements (filtered, paginated), a dyad's timeline, imports and deletes."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from pydantic import BaseModel
+
+from legation.api import views
+from legation.api.common import Access, Limit, Offset, OptYear, Page, records, state_code, years_param
+from legation.api.problems import Problem
+from legation.api.security import require_token
+from legation.errors import UnknownStateError
+from legation.instruments import INSTRUMENTS
+from legation.ledger.importing import FORMATS, import_file
+from legation.ledger.schema import ENGAGEMENT_COLUMNS
+
+router = APIRouter(prefix="/api", tags=["records"])
+CHUNK = 1 << 20
+
+
+@router.get("/engagements", response_model=Page)
+def engagements(
+    ledger: Access,
+    actor: Annotated[
+        str | None, Query(max_length=200, description="state, group or actor: name or COW code")
+    ] = None,
+    partner: Annotated[str | None, Query(max_length=200)] = None,
+    instrument: Annotated[str | None, Query(max_length=40)] = None,
+    source: Annotated[str | None, Query(max_length=100, description="source id")] = None,
+    since: Annotated[OptYear, Query(description="first year of the start date")] = None,
+    until: Annotated[OptYear, Query(description="last year of the start date")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page:
+    """Engagements matching every filter, oldest first."""
+    if instrument is not None and instrument not in INSTRUMENTS:
+        raise Problem(
+            422, f"instrument {instrument!r} is not one of {sorted(INSTRUMENTS)}", slug="invalid-request"
+        )
+    years_param(since, until, (1816, 2100))
+    where, params = ["TRUE"], []
+    with ledger.read() as led:
+        for col, who in (("actor", actor), ("partner", partner)):
+            if who is not None:
+                clause, value = _actor_clause(led, col, who)
+                where.append(clause)
+                params += value
+        for clause, value in (("instrument = ?", instrument), ("source_id = ?", source)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        if since is not None:
+            where.append("year(start_date) >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("year(start_date) <= ?")
+            params.append(until)
+        sql_where = " AND ".join(where)
+        rows = led.query(
+            f"SELECT {', '.join(ENGAGEMENT_COLUMNS)}, count(*) OVER () AS _total FROM engagements "
+            f"WHERE {sql_where} ORDER BY start_date, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        if rows.height:
+            total = int(rows["_total"][0])
+        else:
+            total = int(led.query(f"SELECT count(*) AS n FROM engagements WHERE {sql_where}", params)["n"][0])
+    return Page(items=records(rows.drop("_total")), total=total, limit=limit, offset=offset)
+
+
+def _actor_clause(led, col: str, who: str) -> tuple[str, list[object]]:
+    """SQL for an actor or partner filter: a state by COW code or name, or a group or other actor."""
+    if who.strip().lstrip("-").isdigit():
+        return f"{col}_ccode = ?", [state_code(led, who, col)]
+    try:
+        found = led.resolver().resolve(who.strip()[:200])
+    except UnknownStateError as e:
+        raise Problem(404, f"{col}: {e}", slug="unknown-state") from e
+    if found.ccode is not None:
+        return f"{col}_ccode = ?", [found.ccode]
+    return f"{col} = ? AND {col}_kind = ?", [found.name, found.kind.value]
+
+
+@router.get("/dyads/{a}/{b}", response_model=Page)
+def dyad(
+    ledger: Access,
+    a: str,
+    b: str,
+    since: OptYear = None,
+    until: OptYear = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> Page:
+    """Every engagement between two states (either direction) with its source, and their UN voting
+    alignment by year in ``meta.alignment``."""
+    with ledger.read() as led:
+        ca, cb = state_code(led, a, "a"), state_code(led, b, "b")
+        if ca == cb:
+            raise Problem(422, "a dyad needs two different states", slug="invalid-request")
+        rows, total = views.dyad_engagements(led, ca, cb, limit, offset)
+        names = dict(views.state_names(led).select("ccode", "name").iter_rows())
+    years = years_param(since, until, (views.RESEARCH_YEARS[0], 2024))
+    align = ledger.cached(
+        ("alignment", min(ca, cb), max(ca, cb), years), lambda led: views.alignment(led, ca, cb, years)
+    )
+    return Page(
+        items=records(rows),
+        total=total,
+        limit=limit,
+        offset=offset,
+        meta={
+            "a": {"ccode": ca, "name": names.get(ca)},
+            "b": {"ccode": cb, "name": names.get(cb)},
+            "alignment": records(align),
+            "alignment_source": views.VOTES_SOURCE if align.height else None,
+        },
+    )
+
+
+class ImportResult(BaseModel):
+    import_id: int | None
+    file: str
+    format: str
+    rows_written: int
+    sources: list[str]
+    seconds: float
+
+
+def _safe_name(name: str | None) -> tuple[str, str]:
+    """The upload's display name and its format suffix; the name is never used as a path."""
+    raw = Path(name or "upload").name
+    suffix = Path(raw).suffix.lower()
+    if suffix not in FORMATS:
+        raise Problem(
+            415,
+            f"unsupported file type {suffix or '(none)'!r}; upload one of {sorted(FORMATS)}",
+            slug="unsupported-type",
+        )
+    return re.sub(r"[^\w.\- ]", "_", raw)[:120], suffix
+
+
+@router.post("/imports", response_model=ImportResult, status_code=201, dependencies=[Depends(require_token)])
+async def upload(
+    request: Request,
+    ledger: Access,
+    file: Annotated[UploadFile, File(description="a CSV, Parquet or YAML engagement file")],
+    source: Annotated[str | None, Query(max_length=100, description="source id for rows without one")] = None,
+) -> ImportResult:
+    """Import an engagement file, checked exactly like `legation import`: all or nothing."""
+    limit: int = request.app.state.max_upload
+    display, suffix = _safe_name(file.filename)
+    with tempfile.TemporaryDirectory(prefix="legation-upload-") as tmp:
+        target = Path(tmp) / f"upload{suffix}"
+        size = 0
+        with target.open("wb") as out:
+            while chunk := await file.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise Problem(
+                        413, f"{display} is larger than the {limit:,}-byte upload limit", slug="too-large"
+                    )
+                out.write(chunk)
+        with ledger.write() as led:
+            report = import_file(led, target, source=source, name=display)
+    return ImportResult(
+        import_id=report.import_id,
+        file=display,
+        format=report.format,
+        rows_written=report.rows_written,
+        sources=report.sources,
+        seconds=round(report.seconds, 3),
+    )
+
+
+@router.get("/imports", response_model=Page)
+def imports(ledger: Access, limit: Limit = 100, offset: Offset = 0) -> Page:
+    """The ledger's import log, newest first."""
+    with ledger.read() as led:
+        rows = led.query("SELECT * FROM imports ORDER BY id DESC")
+    return Page(items=records(rows.slice(offset, limit)), total=rows.height, limit=limit, offset=offset)
+
+
+@router.delete("/imports/{import_id}", dependencies=[Depends(require_token)])
+def delete_import(ledger: Access, import_id: int) -> dict[str, Any]:
+    """Remove the engagements one import wrote (and its log entry), in one transaction."""
+    if not 0 < import_id < 2**31:
+        raise Problem(404, f"no import {import_id}", slug="unknown-import")
+    with ledger.write() as led:
+        if led.query("SELECT 1 FROM imports WHERE id = ?", [import_id]).height == 0:
+            raise Problem(404, f"no import {import_id} in {led.path.name}", slug="unknown-import")
+        with led.transaction() as con:
+            n = con.execute("SELECT count(*) FROM engagements WHERE import_id = ?", [import_id]).fetchall()[
+                0
+            ][0]
+            con.execute("DELETE FROM engagements WHERE import_id = ?", [import_id])
+            con.execute("DELETE FROM imports WHERE id = ?", [import_id])
+    return {"import_id": import_id, "engagements_deleted": int(n)}

@@ -1,0 +1,54 @@
+"""`legation serve`: the REST API and the dashboard on a ledger file."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from legation.cli.app import DbOption, command, console, err_console
+from legation.ledger.store import default_path
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_server(db: Path, host: str, port: int, max_upload_mb: int) -> None:
+    """Start uvicorn on ``db``, printing the dashboard's address and the write token."""
+    import uvicorn
+
+    from legation.api import create_app
+    from legation.api.security import TOKEN_ENV, server_token
+
+    token, generated = server_token()
+    app = create_app(db, token=token, max_upload=max_upload_mb * 1024 * 1024)
+    if not _loopback(host):
+        err_console.print(
+            f"[bold yellow]warning:[/] serving on {host}: the read routes are open to anyone who can reach "
+            "this address. Bind to 127.0.0.1 unless you mean it."
+        )
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    console.print(f"legation dashboard on [bold]{url}[/]  (ledger {db}; API docs {url}docs)")
+    if generated:
+        console.print(f"write token (imports, deletes): [bold]{token}[/]  (set {TOKEN_ENV} to choose one)")
+    console.print("press Ctrl+C to stop")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@command("serve")
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    max_upload_mb: Annotated[int, typer.Option(min=1, max=1024, help="Upload limit, MB.")] = 20,
+) -> None:
+    """Serve the REST API (/api, /docs) and the dashboard (/) on a ledger."""
+    run_server(db or default_path(), host, port, max_upload_mb)
