@@ -121,8 +121,17 @@ def test_network_profile_geo_and_sources(client):
     assert {r["instrument"] for r in p["by_year"]} >= {"arms_transfer", "exercise"}
     geo = client.get("/api/geo/world")
     assert geo.headers["content-type"].startswith("application/geo+json")
-    ids = {f["id"] for f in geo.json()["features"]}
+    features = geo.json()["features"]
+    ids = {f["id"] for f in features}
     assert {2, 750, 710, 365, 740} <= ids and len(ids) > 150
+    # every outer ring clockwise (d3's winding): one the other way fills the whole globe
+    for f in features:
+        g = f["geometry"]
+        for polygon in g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]:
+            ring = polygon[0]
+            pairs = zip(ring, ring[1:] + ring[:1], strict=True)
+            area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairs)
+            assert area < 0, f["properties"]["name"]
     src = client.get("/api/sources").json()["items"]
     sample = next(s for s in src if s["id"] == "legation-sample")
     assert sample["rows"] == 274 and sample["coverage_start"] == 2000

@@ -59,7 +59,7 @@ class LedgerAccess:
         self._last_used = 0.0
         self._cond = threading.Condition()
         self._cache: OrderedDict[Hashable, object] = OrderedDict()
-        self._stripes = [threading.Lock() for _ in range(64)]
+        self._stripes = [threading.RLock() for _ in range(64)]
         self._signature: tuple[int, ...] | None = None
         self._resolver: Resolver | None = None
         self._stop = threading.Event()
@@ -156,7 +156,7 @@ class LedgerAccess:
     def cached(self, key: Hashable, compute: Callable[[Ledger], T]) -> T:
         """``compute(ledger)`` once per key and generation of the file, keeping the ``CACHE_SIZE`` most
         recently used results; concurrent callers of one key wait for the first instead of computing
-        it again."""
+        it again. ``compute`` may itself call `cached` (the locks are re-entrant)."""
         with self._stripes[hash(key) % len(self._stripes)], self.read() as led:
             with self._cond:
                 if key in self._cache:

@@ -85,11 +85,30 @@ def ledger_years(led: Ledger) -> tuple[int, int]:
 # influence --------------------------------------------------------------------------------------------
 
 
+def research_years(led: Ledger) -> tuple[int, int]:
+    """The years every default influence channel covers (from its sources' coverage windows), so a
+    time series never jumps where one channel's data end and the mean re-weights the others."""
+    spans = []
+    for spec in inf.CHANNELS.values():
+        rows = led.query(
+            "SELECT min(coalesce(coverage_start, ?)) AS lo, max(coalesce(coverage_end, ?)) AS hi "
+            "FROM sources WHERE id IN (SELECT unnest(?)) AND id IN (SELECT DISTINCT source_id "
+            "FROM engagements UNION SELECT DISTINCT source_id FROM dyad_attributes)",
+            [RESEARCH_YEARS[0], RESEARCH_YEARS[1], list(spec.sources)],
+        )
+        if rows["lo"][0] is not None:
+            spans.append((int(rows["lo"][0]), int(rows["hi"][0])))
+    lo = max([RESEARCH_YEARS[0], *(a for a, _ in spans)])
+    hi = min([RESEARCH_YEARS[1], *(b for _, b in spans)])
+    return (lo, hi) if lo <= hi else RESEARCH_YEARS
+
+
 def influence(led: Ledger) -> tuple[pl.DataFrame, str]:
-    """The composite influence of every patron on every target and year, and its basis."""
+    """The composite influence of every patron on every target and year, and its basis: on the
+    research datasets over the years all their channels cover, else on the ledger's engagements."""
     b = basis(led)
     if b == "research":
-        return inf.influence(led, RESEARCH_YEARS), b
+        return inf.influence(led, research_years(led)), b
     return act.ledger_influence(led, ledger_years(led)), b
 
 
@@ -203,9 +222,9 @@ def dyad_engagements(led: Ledger, a: int, b: int, limit: int, offset: int) -> tu
     return rows, int(total)
 
 
-def profile(led: Ledger, ccode: int) -> dict[str, pl.DataFrame]:
-    """A state's engagements by instrument and year, top patrons and clients, arms dependency and
-    UN alignment with the major powers."""
+def profile(led: Ledger, ccode: int, arms: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """A state's engagements by instrument and year, top patrons and clients, arms dependency (from
+    ``arms``, `arms_dependency` of every state, when given) and UN alignment with the major powers."""
     by_year = act.activity(led).filter(pl.col("ccode") == ccode).drop("ccode")
     partners = led.query(
         "SELECT other::INTEGER AS ccode, any_value(name) AS name, sum(out)::INTEGER AS outgoing, "
@@ -235,16 +254,23 @@ def profile(led: Ledger, ccode: int) -> dict[str, pl.DataFrame]:
         "by_year": by_year,
         "patrons": patrons.head(10),
         "clients": clients.head(10),
-        "arms": arms_profile(led, ccode),
+        "arms": arms_profile(led, ccode, arms),
         "alignment": majors,
     }
 
 
-def arms_profile(led: Ledger, ccode: int) -> pl.DataFrame:
+def all_arms_dependency(led: Ledger) -> pl.DataFrame | None:
+    """`arms_dependency` of every state-year, where SIPRI is in the ledger."""
+    return arms_dependency(led, RESEARCH_YEARS) if has_source(led, "sipri-tiv-360info") else None
+
+
+def arms_profile(led: Ledger, ccode: int, every: pl.DataFrame | None = None) -> pl.DataFrame:
     """``year, hhi, top_supplier, top_share, effective_suppliers``: SIPRI-based where SIPRI is in the
-    ledger, else the shares of the state's arms-transfer engagements by supplier."""
-    if has_source(led, "sipri-tiv-360info"):
-        return arms_dependency(led, RESEARCH_YEARS).filter(pl.col("ccode") == ccode).drop("ccode")
+    ledger (``every``: `all_arms_dependency`, if already computed), else the shares of the state's
+    arms-transfer engagements by supplier."""
+    every = every if every is not None else all_arms_dependency(led)
+    if every is not None:
+        return every.filter(pl.col("ccode") == ccode).drop("ccode")
     rows = led.query(
         "SELECT year(start_date)::INTEGER AS year, actor_ccode::INTEGER AS supplier, count(*) AS n "
         "FROM engagements WHERE instrument = 'arms_transfer' AND partner_ccode = ? AND polarity > 0 "
@@ -270,6 +296,22 @@ def arms_profile(led: Ledger, ccode: int) -> pl.DataFrame:
 # the map ----------------------------------------------------------------------------------------------
 
 
+def _ring_area(ring: list[list[float]]) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True)) / 2
+
+
+def _clockwise(geometry: dict) -> dict:
+    """Outer rings clockwise and holes counter-clockwise, the winding d3-geo (plotly.js) reads as
+    "this area", not "everything but it" (one stray ring would otherwise fill the whole globe)."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    fixed = [
+        [ring if (_ring_area(ring) < 0) == (k == 0) else ring[::-1] for k, ring in enumerate(polygon)]
+        for polygon in polygons
+    ]
+    multi = geometry["type"] == "MultiPolygon"
+    return {"type": geometry["type"], "coordinates": fixed if multi else fixed[0]}
+
+
 @cache
 def world_geometry() -> str:
     """Country outlines as GeoJSON text, each feature's ``id`` its COW code (from the ``countryinfo``
@@ -288,7 +330,7 @@ def world_geometry() -> str:
                     "type": "Feature",
                     "id": row.cown,
                     "properties": {"name": row.name, "iso3": feat["id"]},
-                    "geometry": feat["geometry"],
+                    "geometry": _clockwise(feat["geometry"]),
                 }
             )
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))

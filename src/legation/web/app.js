@@ -4,7 +4,14 @@
 
 const PLOT_CONFIG = { responsive: true, displaylogo: false, topojsonURL: "/vendor/topojson/" };
 const PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a2b8", "#6d4c41", "#e84393",
-  "#7f8c8d", "#27ae60", "#34495e", "#f39c12"];
+  "#7f8c8d", "#27ae60", "#34495e", "#f39c12", "#5d6d7e", "#a04000"];
+const INSTRUMENTS = ["alliance", "arms_transfer", "attache", "basing", "covert", "cyber", "dca", "dialogue",
+  "exercise", "hadr", "intelligence", "military_aid", "peacekeeping", "training"];
+
+function colorOf(instrument) {
+  const i = INSTRUMENTS.indexOf(instrument);
+  return PALETTE[(i < 0 ? INSTRUMENTS.length : i) % PALETTE.length];
+}
 const MAJORS = [2, 710, 365];
 const state = { states: null, names: new Map(), sources: null, world: null };
 
@@ -120,7 +127,7 @@ function years(lo, hi) {
 
 function basisLine(meta) {
   return meta.basis === "research"
-    ? "Source: legation influence index (bandwidth × dependence) on ATOP 5.1, SIPRI, MME/JME, US troops and visits, McManus–Nieman; default weights."
+    ? "Source: legation influence index (bandwidth × dependence) on ATOP 5.1, SIPRI, MME/JME, US troops and visits, McManus–Nieman; default weights; the years all five channels cover."
     : "Source: legation influence index on this ledger's own engagements (one channel per instrument, equal weights); on the curated sample this illustrates the method.";
 }
 
@@ -178,7 +185,7 @@ async function overview(params) {
   const channels = meta.channels;
   plot("chart-channels", channels.map((c, i) => ({
     type: "bar", name: c, orientation: "h", y: leaders.map((r) => r.patron_name), x: leaders.map((r) => r[`score_${c}`] || 0),
-    marker: { color: PALETTE[i % PALETTE.length] },
+    marker: { color: meta.basis === "ledger" ? colorOf(c) : PALETTE[i % PALETTE.length] },
   })), layout(`Channel scores summed over targets, ${year}`, "Sum of channel scores (0–1 per target)", "", {
     barmode: "stack", yaxis: { autorange: "reversed", automargin: true }, margin: { t: 48, r: 16, b: 56, l: 150 },
   }));
@@ -214,9 +221,9 @@ async function country(params) {
       empty(id, `Engagements ${title} by ${p.name}`, "No engagements recorded.");
       continue;
     }
-    plot(id, instruments.map((inst, i) => {
+    plot(id, instruments.map((inst) => {
       const mine = rows.filter((r) => r.instrument === inst);
-      return { type: "bar", name: inst, x: mine.map((r) => r.year), y: mine.map((r) => r[key]), marker: { color: PALETTE[i % PALETTE.length] } };
+      return { type: "bar", name: inst, x: mine.map((r) => r.year), y: mine.map((r) => r[key]), marker: { color: colorOf(inst) } };
     }), layout(`Engagements ${title} by ${p.name}, by instrument`, "Year", "Engagements (count)", { barmode: "stack" }));
   }
   document.getElementById("partners").append(

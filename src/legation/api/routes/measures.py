@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from legation.api import views
 from legation.api.common import (
@@ -51,8 +51,10 @@ def _meta(basis: str, frame: pl.DataFrame) -> dict[str, Any]:
         if basis == "research"
         else dict.fromkeys(channels, 1.0)
     )
+    years = [frame["year"].min(), frame["year"].max()] if frame.height else None
     return {
         "basis": basis,
+        "years": years,
         "channels": channels,
         "weights": weights,
         "unit": "index 0–1 per dyad-year (bandwidth × dependence, weighted mean over channels)",
@@ -158,12 +160,17 @@ def contest(
 
 
 @router.get("/states/{state}/profile")
-def profile(ledger: Access, state: str) -> dict[str, Any]:
+def profile(
+    ledger: Access, state: Annotated[str, Path(max_length=200, description="COW code or name")]
+) -> dict[str, Any]:
     """A state's engagements in and out by instrument and year, its top patrons and clients, arms
     dependency and UN alignment with the major powers."""
     with ledger.read() as led:
         code = state_code(led, state, "state")
-    parts = ledger.cached(("profile", code), lambda led: views.profile(led, code))
+    parts = ledger.cached(
+        ("profile", code),
+        lambda led: views.profile(led, code, ledger.cached("arms_dependency", views.all_arms_dependency)),
+    )
     names = _names(ledger)
     row = names.filter(pl.col("ccode") == code)
     out: dict[str, Any] = {"ccode": code, "name": row["name"][0] if row.height else None}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import pathlib
 import re
 import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from pydantic import BaseModel
 
 from legation.api import views
@@ -89,8 +89,8 @@ def _actor_clause(led, col: str, who: str) -> tuple[str, list[object]]:
 @router.get("/dyads/{a}/{b}", response_model=Page)
 def dyad(
     ledger: Access,
-    a: str,
-    b: str,
+    a: Annotated[str, Path(max_length=200, description="COW code or name")],
+    b: Annotated[str, Path(max_length=200, description="COW code or name")],
     since: OptYear = None,
     until: OptYear = None,
     limit: Limit = 500,
@@ -103,7 +103,7 @@ def dyad(
         if ca == cb:
             raise Problem(422, "a dyad needs two different states", slug="invalid-request")
         rows, total = views.dyad_engagements(led, ca, cb, limit, offset)
-        names = dict(views.state_names(led).select("ccode", "name").iter_rows())
+    names = dict(ledger.cached("state_names", views.state_names).select("ccode", "name").iter_rows())
     years = years_param(since, until, (views.RESEARCH_YEARS[0], 2024))
     align = ledger.cached(
         ("alignment", min(ca, cb), max(ca, cb), years), lambda led: views.alignment(led, ca, cb, years)
@@ -133,8 +133,8 @@ class ImportResult(BaseModel):
 
 def _safe_name(name: str | None) -> tuple[str, str]:
     """The upload's display name and its format suffix; the name is never used as a path."""
-    raw = Path(name or "upload").name
-    suffix = Path(raw).suffix.lower()
+    raw = pathlib.PurePath(name or "upload").name
+    suffix = pathlib.PurePath(raw).suffix.lower()
     if suffix not in FORMATS:
         raise Problem(
             415,
@@ -155,7 +155,7 @@ async def upload(
     limit: int = request.app.state.max_upload
     display, suffix = _safe_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="legation-upload-") as tmp:
-        target = Path(tmp) / f"upload{suffix}"
+        target = pathlib.Path(tmp) / f"upload{suffix}"
         size = 0
         with target.open("wb") as out:
             while chunk := await file.read(CHUNK):
