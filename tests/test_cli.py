@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import polars as pl
 import pytest
@@ -109,3 +115,41 @@ def test_demo_is_non_interactive(tmp_path):
         assert instrument in p.stdout
     with Ledger(db, read_only=True) as led:
         assert led.count() >= 150
+
+
+def test_demo_serves_the_dashboard_and_prints_its_address(tmp_path):
+    """`legation demo` as the README runs it: builds the sample, then serves the URL it prints."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "legation", "demo", "--db", str(tmp_path / "d.duckdb"), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env={**{k: v for k, v in os.environ.items() if k != "LEGATION_TOKEN"}, "COLUMNS": "200"},
+    )
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "legation dashboard on" in line:
+                break
+        url = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines)).group(0)
+        assert url == f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url + "api/health", timeout=1) as r:
+                    assert json.load(r)["status"] == "ok"
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the dashboard never answered")
+        with urllib.request.urlopen(url, timeout=5) as r:
+            assert b"legation" in r.read()
+        assert "write token" in proc.stdout.readline()  # generated, since LEGATION_TOKEN is unset
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
