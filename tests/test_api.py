@@ -78,6 +78,7 @@ def test_unknown_names_are_problems_not_empty_pages(client):
     bad = client.get("/api/engagements", params={"instrument": "diplomacy-by-cake"})
     assert bad.status_code == 422 and "instrument" in bad.json()["detail"]
     assert client.get("/api/engagements", params={"limit": 5000}).status_code == 422
+    assert client.get("/api/engagements", params={"source": "wikileaks"}).status_code == 404
     assert client.get("/api/engagements", params={"since": 2010, "until": 2000}).status_code == 422
 
 

@@ -161,7 +161,7 @@ def network(led: Ledger, channel: str, year: int) -> dict[str, object]:
         }
     cent = nw.centrality(graphs)
     members = nw.blocs(graphs, seed=42)
-    g = nw._symmetric(graphs[year]) if directed else graphs[year]
+    g = nw.symmetric(graphs[year])
     layout = g.layout_fruchterman_reingold(weights=None, niter=500, seed=_circle(g.vcount()))
     coords = pl.DataFrame(
         {"ccode": g.vs["ccode"], "x": [p[0] for p in layout.coords], "y": [p[1] for p in layout.coords]},

@@ -215,7 +215,8 @@ def yearly_graphs(
     return graphs
 
 
-def _symmetric(g: ig.Graph) -> ig.Graph:
+def symmetric(g: ig.Graph) -> ig.Graph:
+    """The graph undirected, (a, b) and (b, a) merged with their weights summed (as is if undirected)."""
     return g.as_undirected(mode="collapse", combine_edges={"weight": "sum"}) if g.is_directed() else g
 
 
@@ -233,7 +234,7 @@ def centrality(graphs: Mapping[int, ig.Graph]) -> pl.DataFrame:
         if g.vcount() == 0:
             continue
         w = g.es["weight"]
-        u = _symmetric(g)
+        u = symmetric(g)
         cols: dict[str, object] = {
             "ccode": g.vs["ccode"],
             "year": [year] * g.vcount(),
@@ -333,7 +334,7 @@ def blocs(
     for year, g in sorted(graphs.items()):
         if g.vcount() == 0:
             continue
-        u = _symmetric(g)
+        u = symmetric(g)
         membership = _leiden(u, resolution, seed, restarts)
         codes = u.vs["ccode"]
         groups: dict[int, set[int]] = {}
@@ -355,7 +356,7 @@ def bloc_cohesion(graphs: Mapping[int, ig.Graph], membership: pl.DataFrame) -> p
     out = []
     bloc_of = {(r[0], r[1]): r[2] for r in membership.select("ccode", "year", "bloc").iter_rows()}
     for year, g in sorted(graphs.items()):
-        u = _symmetric(g)
+        u = symmetric(g)
         labels = [bloc_of.get((c, year)) for c in u.vs["ccode"]]
         stats: dict[int, list[float]] = {}
         for lab, s in zip(labels, u.strength(weights="weight"), strict=True):

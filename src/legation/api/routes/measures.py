@@ -77,8 +77,9 @@ def influence(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page:
-    """Influence of patrons on targets per year, with each channel's score; largest first."""
-    frame, basis = _influence(ledger)
+    """Influence of patrons on targets per year, with each channel's score; each year largest first."""
+    full, basis = _influence(ledger)
+    frame = full
     with ledger.read() as led:
         if patron is not None:
             frame = frame.filter(pl.col("patron") == state_code(led, patron, "patron"))
@@ -98,7 +99,7 @@ def influence(
     frame = frame.filter(pl.col("influence") > 0).sort(["year", "influence"], descending=[False, True])
     names = _names(ledger)
     rows = _named(_named(frame.slice(offset, limit), names, "patron"), names, "target")
-    return Page(items=records(rows), total=frame.height, limit=limit, offset=offset, meta=_meta(basis, frame))
+    return Page(items=records(rows), total=frame.height, limit=limit, offset=offset, meta=_meta(basis, full))
 
 
 @router.get("/influence/outward", response_model=Page)

@@ -18,6 +18,7 @@ from legation.errors import UnknownStateError
 from legation.instruments import INSTRUMENTS
 from legation.ledger.importing import FORMATS, import_file
 from legation.ledger.schema import ENGAGEMENT_COLUMNS
+from legation.ledger.store import Ledger
 
 router = APIRouter(prefix="/api", tags=["records"])
 CHUNK = 1 << 20
@@ -50,6 +51,8 @@ def engagements(
                 clause, value = _actor_clause(led, col, who)
                 where.append(clause)
                 params += value
+        if source is not None and led.query("SELECT 1 FROM sources WHERE id = ?", [source]).height == 0:
+            raise Problem(404, f"no source {source!r} in the ledger; see /api/sources", slug="unknown-source")
         for clause, value in (("instrument = ?", instrument), ("source_id = ?", source)):
             if value is not None:
                 where.append(clause)
@@ -73,7 +76,7 @@ def engagements(
     return Page(items=records(rows.drop("_total")), total=total, limit=limit, offset=offset)
 
 
-def _actor_clause(led, col: str, who: str) -> tuple[str, list[object]]:
+def _actor_clause(led: Ledger, col: str, who: str) -> tuple[str, list[object]]:
     """SQL for an actor or partner filter: a state by COW code or name, or a group or other actor."""
     if who.strip().lstrip("-").isdigit():
         return f"{col}_ccode = ?", [state_code(led, who, col)]
