@@ -29,8 +29,6 @@ MAJORS = (2, 710, 365, 200, 220)
 """The permanent five, the default patrons of contests and alignment: US, China, Russia, UK, France."""
 RESEARCH_YEARS = (1946, 2020)
 VOTES_SOURCE = "unvotes-voeten"
-NETWORK_CHANNELS = {"alliance": "alliance", "arms": "arms_transfer", "exercise": "exercise"}
-"""Research network channels and the instrument that stands for each on a ledger without them."""
 NETWORK_SOURCES = {"alliance": "atop-dyad-years", "arms": "sipri-tiv-360info", "exercise": "mme"}
 
 
@@ -64,15 +62,17 @@ def source_rows(led: Ledger) -> dict[str, int]:
     return dict(zip(rows["source_id"].to_list(), rows["n"].to_list(), strict=True))
 
 
-def has_source(led: Ledger, source: str) -> bool:
-    return source_rows(led).get(source, 0) > 0
+def has_source(led: Ledger, *sources: str) -> bool:
+    """Whether the ledger holds any row of any of ``sources`` (stops at the first it finds)."""
+    tables = ("engagements", "dyad_attributes", "state_attributes", "votes")
+    exists = " OR ".join(f"EXISTS (SELECT 1 FROM {t} WHERE source_id IN (SELECT unnest(?)))" for t in tables)
+    return bool(led.query(f"SELECT {exists} AS found", [list(sources)] * len(tables))["found"][0])
 
 
 def basis(led: Ledger) -> str:
     """``"research"`` when the ledger holds any influence channel's dataset, else ``"ledger"``."""
-    present = source_rows(led)
-    wanted = {s for spec in inf.CHANNELS.values() for s in spec.sources} | {"atop-dyad-years"}
-    return "research" if any(present.get(s, 0) for s in wanted) else "ledger"
+    wanted = {s for spec in inf.CHANNELS.values() for s in spec.sources}
+    return "research" if has_source(led, *sorted(wanted)) else "ledger"
 
 
 def ledger_years(led: Ledger) -> tuple[int, int]:
@@ -131,15 +131,13 @@ def outward(frame: pl.DataFrame) -> pl.DataFrame:
 
 def network_channels(led: Ledger) -> list[str]:
     """Channels with data: research ones whose dataset is present, then every instrument recorded."""
-    present = source_rows(led)
-    research = [c for c, s in NETWORK_SOURCES.items() if present.get(s, 0)]
+    research = [c for c, s in NETWORK_SOURCES.items() if has_source(led, s)]
     return research + sorted(act.windows(led))
 
 
 def network(led: Ledger, channel: str, year: int) -> dict[str, object]:
     """Nodes (with centralities, bloc and a fixed layout), edges and blocs of one channel-year."""
-    present = source_rows(led)
-    if channel in NETWORK_SOURCES and present.get(NETWORK_SOURCES[channel], 0):
+    if channel in NETWORK_SOURCES and has_source(led, NETWORK_SOURCES[channel]):
         edges = nw.channel_edges(led, channel, (year, year))  # type: ignore[arg-type]
         directed, origin = nw.CHANNELS[channel], NETWORK_SOURCES[channel]
     elif channel in INSTRUMENTS:
