@@ -200,6 +200,8 @@ def test_data_and_sources(browser_page, server):
     table = page.locator("table")
     assert "legation-sample" in table.inner_text() and "2000–2024" in table.inner_text()
     assert table.locator("tbody tr").count() >= 3
+    page.locator("#run-validation").click()
+    expect(page.locator("#validation")).to_contain_text("validation needs UN votes")  # the sample has none
     _shot(page, "sources")
     # nothing the dashboard asked for left this machine
     outside = [u for u in requested if not u.startswith(server) and not u.startswith("data:")]

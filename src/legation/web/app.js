@@ -404,7 +404,36 @@ async function sources() {
       { label: "licence", key: "licence" },
       { label: "citation", key: "citation" },
     ], s.items)),
+    card("Validation against UN votes",
+      el("p", { class: "lede" }, "Does the influence index predict how targets vote at the UN General Assembly? Weights are fitted on 1970–2005 and every predictor is scored on 2006–2015, with bootstrap 95% intervals over targets. The first run takes about 20 s on the full datasets."),
+      el("button", { id: "run-validation", type: "button", onclick: runValidation }, "Run the validation"),
+      el("div", { id: "validation" })),
   );
+}
+
+async function runValidation() {
+  const box = document.getElementById("validation");
+  const button = document.getElementById("run-validation");
+  button.disabled = true;
+  box.replaceChildren(el("p", { class: "note" }, "Computing…"));
+  try {
+    const v = await api("/api/validation");
+    box.replaceChildren(
+      table([
+        { label: "predictor", key: "predictor" },
+        { label: "within-target ρ", key: "within_rho", num: true },
+        { label: "95% CI", key: "within_ci" },
+        { label: "pooled ρ", key: "pooled_rho", num: true },
+        { label: "top-1", key: "top1", num: true },
+        { label: "target-years", key: "target_years", num: true },
+        { label: "informative", key: "informative", num: true },
+      ], v.items),
+      el("p", { class: "source" }, `Source: Voeten UNGA votes (excess three-category agreement) against the legation influence index; patrons ${v.meta.patrons.map(nameOf).join(", ")}; fitted weights ${Object.entries(v.meta.fitted_weights).map(([k, w]) => `${k} ${fmt(w, 2)}`).join(", ")}.`));
+  } catch (err) {
+    box.replaceChildren(el("p", { class: "note" }, err.message));
+  } finally {
+    button.disabled = false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
