@@ -65,11 +65,16 @@ def test_writes_without_a_valid_token_are_401(client):
 
 
 def test_upload_with_token_imports_and_delete_removes_it(client):
+    first = client.get("/api/engagements", params={"limit": 1})
+    again = client.get("/api/engagements", params={"limit": 1})
+    assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+    assert again.json() == first.json() and "default-src" in again.headers["content-security-policy"]
     r = client.post("/api/imports", files={"file": ("good.csv", GOOD, "text/csv")}, headers=AUTH)
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["rows_written"] == 2 and body["file"] == "good.csv"
-    assert _count(client) == 276
+    after = client.get("/api/engagements", params={"limit": 1})  # the write changed the file: no stale page
+    assert after.headers["x-cache"] == "miss" and after.json()["total"] == 276
     fr = client.get("/api/engagements", params={"actor": "France", "partner": "India"}).json()
     assert "t-1" in {e["id"] for e in fr["items"]}
     log = client.get("/api/imports").json()["items"][0]
@@ -202,3 +207,19 @@ def test_cli_holding_the_file_gives_503_not_a_crash(db):
         proc.wait(timeout=20)
     with TestClient(create_app(db, token=TOKEN, warm=False)) as c:
         assert c.get("/api/states").status_code == 200
+
+
+def test_a_cli_import_while_the_server_idles_is_seen_at_once(db, tmp_path):
+    with TestClient(create_app(db, token=TOKEN, warm=False, idle_release=0.2)) as c:
+        assert c.get("/api/engagements", params={"limit": 1}).json()["total"] == 274
+        assert c.get("/api/engagements", params={"limit": 1}).headers["x-cache"] == "hit"
+        access = c.app.state.access
+        deadline = time.monotonic() + 5
+        while access.is_open and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (tmp_path / "new.csv").write_text(GOOD, encoding="utf-8")
+        cli = [sys.executable, "-m", "legation", "import", str(tmp_path / "new.csv"), "--db", str(db)]
+        done = subprocess.run(cli, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        fresh = c.get("/api/engagements", params={"limit": 1})
+        assert fresh.headers["x-cache"] == "miss" and fresh.json()["total"] == 276

@@ -36,7 +36,8 @@ class LedgerBusy(LegationError):
     """Another process holds the ledger for writing; the request may be retried."""
 
 
-def _signature(path: Path) -> tuple[int, ...]:
+def signature(path: Path) -> tuple[int, ...]:
+    """The file's generation: size and modification time of the ledger and of its WAL."""
     out: list[int] = []
     for p in (path, path.with_name(path.name + ".wal")):
         try:
@@ -75,7 +76,7 @@ class LedgerAccess:
             raise LedgerBusy(
                 f"{self.path.name} is held for writing by another process (a `legation import`?); retry"
             ) from e
-        sig = _signature(self.path)
+        sig = signature(self.path)
         if sig != self._signature:
             self._cache.clear()
             self._resolver = None

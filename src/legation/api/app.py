@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from legation import __version__
 from legation.api import problems, views
 from legation.api.access import LedgerAccess
+from legation.api.cache import ResponseCache
 from legation.api.routes import catalog, measures, panels, records
 from legation.errors import LedgerError
 
@@ -119,6 +120,7 @@ def create_app(
     app.state.max_upload = max_upload
     problems.install(app)
 
+    app.add_middleware(ResponseCache, ledger=path)
     app.add_middleware(Guard, max_body=max_upload + 65536)
 
     for module in (catalog, records, measures, panels):
