@@ -153,3 +153,14 @@ def test_demo_serves_the_dashboard_and_prints_its_address(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path):
+    db = tmp_path / "d.duckdb"
+    Ledger(db).close()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = run("serve", "--db", str(db), "--port", str(port))
+    assert r.exit_code == 1 and f"127.0.0.1:{port}" in r.output and "--port" in r.output

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from legation.cli.app import DbOption, command, console, err_console
+from legation.errors import LegationError
 from legation.ledger.store import default_path
 
 
@@ -21,6 +23,16 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _check_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise LegationError(f"cannot listen on {host}:{port} ({e.strerror}); use another --port") from e
+
+
 def run_server(db: Path, host: str, port: int, max_upload_mb: int) -> None:
     """Start uvicorn on ``db``, printing the dashboard's address and the write token."""
     import uvicorn
@@ -28,6 +40,7 @@ def run_server(db: Path, host: str, port: int, max_upload_mb: int) -> None:
     from legation.api import create_app
     from legation.api.security import TOKEN_ENV, server_token
 
+    _check_free(host, port)
     token, generated = server_token()
     app = create_app(db, token=token, max_upload=max_upload_mb * 1024 * 1024)
     if not _loopback(host):
