@@ -207,5 +207,4 @@ def cite(
         if format is CiteFormat.BIBTEX:
             sys.stdout.write(s.bibtex_entry() + "\n\n")
         else:
-            url = f" {s.url}" if s.url else ""
-            sys.stdout.write(f"[{s.id}] {s.citation} Version {s.version}.{url}\n")
+            sys.stdout.write(s.citation_line() + "\n")

@@ -53,6 +53,11 @@ class Source(BaseModel):
             return False
         return self.coverage_actors is None or actor in self.coverage_actors
 
+    def citation_line(self) -> str:
+        """One line, as `legation cite` prints it: ``[id] citation Version v. url``."""
+        url = f" {self.url}" if self.url else ""
+        return f"[{self.id}] {self.citation} Version {self.version}.{url}"
+
     def bibtex_entry(self) -> str:
         """A BibTeX entry: the source's own, or a @misc built from its fields."""
         if self.bibtex:

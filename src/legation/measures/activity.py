@@ -77,11 +77,14 @@ def windows(ledger: Ledger) -> dict[str, tuple[int, int]]:
 
 
 def ledger_scores(
-    ledger: Ledger, years: tuple[int, int], instruments: Sequence[str] | None = None
+    ledger: Ledger,
+    years: tuple[int, int],
+    instruments: Sequence[str] | None = None,
+    win: dict[str, tuple[int, int]] | None = None,
 ) -> pl.DataFrame:
     """Long ``patron, target, year, channel, stock, bandwidth, dependence, score`` with one channel per
-    instrument, inside each instrument's covered years."""
-    win = windows(ledger)
+    instrument, inside each instrument's covered years (``win``: `windows`, if already read)."""
+    win = win if win is not None else windows(ledger)
     out = []
     for name in instruments or sorted(win):
         if name not in win:
@@ -108,13 +111,13 @@ def ledger_influence(
     """Wide ``patron, target, year, score_<instrument>…, influence``: equal-weight composite of the
     instrument channels; a channel counts as 0 for a dyad-year inside its covered years and is left
     out of the mean (NA) outside them."""
-    scores = ledger_scores(ledger, years, instruments)
+    win = windows(ledger)
+    scores = ledger_scores(ledger, years, instruments, win)
     if scores.height == 0:
         return pl.DataFrame(
             schema={"patron": pl.Int32, "target": pl.Int32, "year": pl.Int32, "influence": pl.Float64}
         )
     channels = sorted(scores["channel"].unique().to_list())
-    win = windows(ledger)
     grid = scores.select("patron", "year").unique()
     cover = pl.concat(
         grid.with_columns(

@@ -103,11 +103,7 @@ def citations(
     out = []
     for row in rows:
         src = Source.model_validate({k: v for k, v in row.items() if k != "rows"})
-        if format == "bibtex":
-            out.append(src.bibtex_entry() + "\n")
-        else:
-            url = f" {src.url}" if src.url else ""
-            out.append(f"[{src.id}] {src.citation} Version {src.version}.{url}")
+        out.append(src.bibtex_entry() + "\n" if format == "bibtex" else src.citation_line())
     return PlainTextResponse("\n".join(out) + "\n")
 
 
