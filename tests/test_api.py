@@ -80,6 +80,13 @@ def test_unknown_names_are_problems_not_empty_pages(client):
     assert client.get("/api/engagements", params={"limit": 5000}).status_code == 422
     assert client.get("/api/engagements", params={"source": "wikileaks"}).status_code == 404
     assert client.get("/api/engagements", params={"since": 2010, "until": 2000}).status_code == 422
+    for odd in ("²", "--5", "١٢"):
+        for path, params in [
+            ("/api/alignment", {"a": odd, "b": "USA"}),
+            ("/api/engagements", {"actor": odd}),
+        ]:
+            r = client.get(path, params=params)
+            assert r.status_code == 404 and r.headers["content-type"] == PROBLEM, (path, odd)
 
 
 def test_dyad_timeline_has_both_directions_with_sources(client):

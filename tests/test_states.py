@@ -187,3 +187,9 @@ def test_gw_official_dat_format(write):
 def test_resolver_cache_is_per_resolver():
     r = Resolver()
     assert r.lookup("Russia") is r.lookup("Russia")
+
+
+@pytest.mark.parametrize("text", ["²", "cow:²", "gw:²", "--2"])
+def test_odd_digits_are_unknown_names_not_crashes(text):
+    with pytest.raises(UnknownStateError):
+        resolve(text, date(2000, 1, 1))

@@ -15,10 +15,12 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from legation.text import integer
+
 
 def _partial(value: object, *, end: bool) -> object:
     """'1995' or '1995-06' (a date known only to the year or month) as its first or last day."""
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and integer(value) is not None):
         y = int(value)
         return date(y, 12, 31) if end else date(y, 1, 1)
     if isinstance(value, str) and len(value) == 7 and value[4] == "-":

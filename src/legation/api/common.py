@@ -14,6 +14,7 @@ from legation.api.access import LedgerAccess
 from legation.api.problems import Problem
 from legation.errors import UnknownStateError
 from legation.ledger.store import Ledger
+from legation.text import integer
 
 MAX_PAGE = 1000
 MIN_YEAR, MAX_YEAR = 1816, 2100
@@ -67,8 +68,7 @@ def page(frame: pl.DataFrame, limit: int, offset: int, **meta: Any) -> Page:
 def state_code(led: Ledger, value: str, param: str) -> int:
     """A COW code from a request parameter: a code ("750") or a name ("India", "USSR")."""
     text = value.strip()
-    if text.lstrip("-").isdigit():
-        code = int(text)
+    if (code := integer(text)) is not None:
         if code not in led.resolver().system:
             raise Problem(404, f"{param}: no COW state has code {code}", slug="unknown-state")
         return code

@@ -16,6 +16,7 @@ from legation.cli.app import DbOption, command, console, stages
 from legation.ledger import export
 from legation.ledger.importing import import_file
 from legation.ledger.store import Ledger
+from legation.text import integer
 
 
 class OutFormat(StrEnum):
@@ -37,7 +38,7 @@ class CiteFormat(StrEnum):
 def _year_or_date(text: str | None) -> date | int | None:
     if text is None:
         return None
-    if text.isdigit() and len(text) == 4:
+    if integer(text) is not None and len(text) == 4:
         return int(text)
     try:
         return date.fromisoformat(text)

@@ -23,6 +23,7 @@ from legation.states import codes, history
 from legation.states.history import Spell
 from legation.states.system import StateSystem
 from legation.states.system import bundled as bundled_system
+from legation.text import integer
 
 
 class ActorKind(StrEnum):
@@ -103,8 +104,8 @@ class Resolver:
         group = self.groups.find(text)
         if group is not None:
             return Actor(ActorKind.GROUP, group.id)
-        if text.lstrip("-").isdigit():
-            return self._known(int(text), text)
+        if (code := integer(text)) is not None:
+            return self._known(code, text)
         m = _CODE.match(text)
         if m:
             return self._prefixed(m.group(1).lower(), m.group(2), text)
@@ -134,17 +135,17 @@ class Resolver:
 
     def _prefixed(self, scheme: str, value: str, text: str) -> tuple[Spell, ...]:
         if scheme == "cow":
-            if value.isdigit():
-                return self._known(int(value), text)
+            if (code := integer(value)) is not None:
+                return self._known(code, text)
             if (code := self.system.by_abb(value.upper())) is not None:
                 return (Spell(None, None, code),)
             row = codes.by_cowc().get(value.upper())
         elif scheme == "iso3":
             row = codes.by_iso3().get(value.upper())
         else:
-            if not value.isdigit():
+            gw = integer(value)
+            if gw is None:
                 raise UnknownStateError(text, reason="GW codes are numbers, e.g. gw:260")
-            gw = int(value)
             if gw in history.GW_TO_COW:
                 return history.GW_TO_COW[gw]
             row = codes.by_gwn().get(gw)

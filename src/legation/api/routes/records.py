@@ -19,6 +19,7 @@ from legation.instruments import INSTRUMENTS
 from legation.ledger.importing import FORMATS, import_file
 from legation.ledger.schema import ENGAGEMENT_COLUMNS
 from legation.ledger.store import Ledger
+from legation.text import integer
 
 router = APIRouter(prefix="/api", tags=["records"])
 CHUNK = 1 << 20
@@ -78,7 +79,7 @@ def engagements(
 
 def _actor_clause(led: Ledger, col: str, who: str) -> tuple[str, list[object]]:
     """SQL for an actor or partner filter: a state by COW code or name, or a group or other actor."""
-    if who.strip().lstrip("-").isdigit():
+    if integer(who.strip()) is not None:
         return f"{col}_ccode = ?", [state_code(led, who, col)]
     try:
         found = led.resolver().resolve(who.strip()[:200])
