@@ -1,7 +1,7 @@
 """Shared fixtures: a fresh ledger per test, and the real datasets in ../shared/data.
 
-Under CI (LEGATION_CI=1, set by .ci/run) every Hypothesis test is derandomized, so the same code gets the
-same verdict; locally they draw new cases on every run, which is how new failures are found.
+Under CI (LEGATION_CI=1, set by .ci/run) every Hypothesis test is derandomized and untimed, so the same
+code gets the same verdict; locally they draw new cases on every run, which is how new failures are found.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from legation.ledger import Ledger
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LEGATION_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
-settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 if os.environ.get("LEGATION_CI") == "1":
     settings.load_profile("ci")
 
