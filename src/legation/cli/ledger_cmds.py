@@ -38,8 +38,8 @@ class CiteFormat(StrEnum):
 def _year_or_date(text: str | None) -> date | int | None:
     if text is None:
         return None
-    if integer(text) is not None and len(text) == 4:
-        return int(text)
+    if len(text) == 4 and (year := integer(text)) is not None and year >= 0:
+        return year
     try:
         return date.fromisoformat(text)
     except ValueError:
