@@ -85,10 +85,15 @@ def browser_page(server) -> Iterator[tuple[Page, list[str]]]:
 
 def _open(page: Page, server: str, route: str) -> None:
     page.goto(f"{server}/#/{route}")
-    page.evaluate("() => { document.body.dataset.ready = 'false'; }")
+    _unready(page)
     page.reload()
     page.wait_for_selector("body[data-ready=true]", timeout=15_000)
     _ready(page)
+
+
+def _unready(page: Page) -> None:
+    """Mark the page not ready, so `_ready` waits for the render the next action starts."""
+    page.evaluate("() => { document.body.dataset.ready = 'false'; }")
 
 
 def _ready(page: Page) -> None:
@@ -98,7 +103,7 @@ def _ready(page: Page) -> None:
 
 
 def _change(page: Page, selector: str, value: str) -> None:
-    page.evaluate("() => { document.body.dataset.ready = 'false'; }")
+    _unready(page)
     page.select_option(selector, value)
     _ready(page)
 
@@ -185,7 +190,7 @@ def test_influence_contest(browser_page, server):
         "China",
         "Russia",
     }
-    page.evaluate("() => { document.body.dataset.ready = 'false'; }")
+    _unready(page)
     page.locator("#contest-patrons input[value='710']").uncheck()
     _ready(page)
     assert {t["name"] for t in _traces(page, "chart-share")} == {"United States of America", "Russia"}

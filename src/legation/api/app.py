@@ -149,9 +149,5 @@ def create_app(
     def index() -> FileResponse:
         return FileResponse(root / "index.html", media_type="text/html")
 
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> JSONResponse:
-        return problems.problem(request, 500, f"unexpected error: {type(exc).__name__}", slug="server-error")
-
     app.mount("/static", StaticFiles(directory=root), name="static")
     return app

@@ -97,3 +97,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LegationError)
     async def _legation(request: Request, exc: LegationError) -> JSONResponse:
         return problem(request, 400, str(exc), slug="bad-request")
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        return problem(request, 500, f"unexpected error: {type(exc).__name__}", slug="server-error")

@@ -147,16 +147,9 @@ def network(led: Ledger, channel: str, year: int) -> dict[str, object]:
         raise Unavailable(f"no data for channel {channel!r}; choose one of {network_channels(led)}")
     edges = edges.filter(pl.col("year") == year)
     graphs = nw.yearly_graphs(edges, directed=directed)
+    head = {"channel": channel, "year": year, "directed": directed, "origin": origin}
     if year not in graphs:
-        return {
-            "channel": channel,
-            "year": year,
-            "directed": directed,
-            "origin": origin,
-            "nodes": pl.DataFrame(),
-            "edges": edges,
-            "blocs": pl.DataFrame(),
-        }
+        return {**head, "nodes": pl.DataFrame(), "edges": edges, "blocs": pl.DataFrame()}
     cent = nw.centrality(graphs)
     members = nw.blocs(graphs, seed=42)
     g = nw.symmetric(graphs[year])
@@ -172,15 +165,7 @@ def network(led: Ledger, channel: str, year: int) -> dict[str, object]:
         .join(names, on="ccode", how="left")
     )
     sizes = nodes.group_by("bloc").len().sort("len", descending=True)
-    return {
-        "channel": channel,
-        "year": year,
-        "directed": directed,
-        "origin": origin,
-        "nodes": nodes.sort("ccode"),
-        "edges": edges,
-        "blocs": sizes.rename({"len": "size"}),
-    }
+    return {**head, "nodes": nodes.sort("ccode"), "edges": edges, "blocs": sizes.rename({"len": "size"})}
 
 
 def _circle(n: int) -> list[tuple[float, float]]:
@@ -236,25 +221,28 @@ def profile(led: Ledger, ccode: int, arms: pl.DataFrame | None = None) -> dict[s
     )
     patrons = partners.filter(pl.col("incoming") > 0).sort(["incoming", "ccode"], descending=[True, False])
     clients = partners.filter(pl.col("outgoing") > 0).sort(["outgoing", "ccode"], descending=[True, False])
-    majors = (
-        pl.concat(
-            [
-                alignment(led, ccode, m, RESEARCH_YEARS).with_columns(pl.lit(m).alias("major"))
-                for m in MAJORS
-                if m != ccode
-            ],
-            how="diagonal_relaxed",
-        )
-        if has_source(led, VOTES_SOURCE)
-        else pl.DataFrame()
-    )
     return {
         "by_year": by_year,
         "patrons": patrons.head(10),
         "clients": clients.head(10),
         "arms": arms_profile(led, ccode, arms),
-        "alignment": majors,
+        "alignment": major_alignment(led, ccode),
     }
+
+
+def major_alignment(led: Ledger, ccode: int) -> pl.DataFrame:
+    """UN voting alignment of ``ccode`` with each major power (``major``) per year, in `MAJORS`' order:
+    one pass over the votes of the six states (empty when the ledger has no roll calls)."""
+    if not has_source(led, VOTES_SOURCE):
+        return pl.DataFrame()
+    majors = [m for m in MAJORS if m != ccode]
+    pairs = dyad_alignment(led, years=RESEARCH_YEARS, source=VOTES_SOURCE, states=[ccode, *majors])
+    other = pl.when(pl.col("ccode1") == ccode).then(pl.col("ccode2")).otherwise(pl.col("ccode1"))
+    return (
+        pairs.filter((pl.col("ccode1") == ccode) | (pl.col("ccode2") == ccode))
+        .with_columns(other.cast(pl.Int32).alias("major"))
+        .sort(pl.col("major").replace_strict({m: i for i, m in enumerate(majors)}), "year")
+    )
 
 
 def all_arms_dependency(led: Ledger) -> pl.DataFrame | None:

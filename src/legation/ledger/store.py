@@ -7,6 +7,7 @@ holder, never a crash or a half-written file.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from datetime import date
@@ -101,10 +102,8 @@ class Ledger:
     def cursor(self) -> Ledger:
         """The same ledger on a new cursor of this connection, for use from another thread (one
         DuckDB connection must not run two queries at once; its cursors may). Close it after use."""
-        other = object.__new__(Ledger)
-        other.path, other.read_only, other.closed = self.path, self.read_only, False
-        other.con = self.con.cursor()
-        other._resolver = self._resolver
+        other = copy.copy(self)
+        other.con, other.closed = self.con.cursor(), False
         return other
 
     def _seed(self) -> None:

@@ -76,6 +76,19 @@ def windows(ledger: Ledger) -> dict[str, tuple[int, int]]:
     return {r["instrument"]: (r["lo"], r["hi"]) for r in rows.iter_rows(named=True)}
 
 
+def _stocks(ledger: Ledger, instrument: str, years: tuple[int, int], win: tuple[int, int]) -> pl.DataFrame:
+    """``patron, target, year, stock``: decayed stocks of one instrument's engagement counts (its
+    half-life) over ``years`` clipped to the instrument's covered years ``win``; empty if none."""
+    lo, hi = max(years[0], win[0]), min(years[1], win[1])
+    flows = _flows(ledger, instrument, hi) if lo <= hi else pl.DataFrame()
+    if flows.height == 0:
+        return pl.DataFrame(
+            schema={"patron": pl.Int32, "target": pl.Int32, "year": pl.Int32, "stock": pl.Float64}
+        )
+    stock = decayed(flows, INSTRUMENTS[instrument].half_life, lo, hi, ["patron", "target"])
+    return stock.filter(pl.col("stock") > 1e-9)
+
+
 def ledger_scores(
     ledger: Ledger,
     years: tuple[int, int],
@@ -87,15 +100,9 @@ def ledger_scores(
     win = win if win is not None else windows(ledger)
     out = []
     for name in instruments or sorted(win):
-        if name not in win:
-            continue
-        lo, hi = max(years[0], win[name][0]), min(years[1], win[name][1])
-        flows = _flows(ledger, name, hi)
-        if lo > hi or flows.height == 0:
-            continue
-        stock = decayed(flows, INSTRUMENTS[name].half_life, lo, hi, ["patron", "target"])
-        stock = stock.filter(pl.col("stock") > 1e-9)
-        out.append(score_stocks(stock).with_columns(pl.lit(name).alias("channel")))
+        stock = _stocks(ledger, name, years, win[name]) if name in win else pl.DataFrame()
+        if stock.height:
+            out.append(score_stocks(stock).with_columns(pl.lit(name).alias("channel")))
     cols = ["patron", "target", "year", "channel", "stock", "bandwidth", "dependence", "score"]
     if not out:
         return pl.DataFrame(
@@ -136,12 +143,7 @@ def ledger_edges(ledger: Ledger, instrument: str, years: tuple[int, int]) -> pl.
     win = windows(ledger).get(instrument)
     if win is None:
         return pl.DataFrame(schema=EDGE_SCHEMA)
-    lo, hi = max(years[0], win[0]), min(years[1], win[1])
-    flows = _flows(ledger, instrument, hi)
-    if lo > hi or flows.height == 0:
-        return pl.DataFrame(schema=EDGE_SCHEMA)
-    stock = decayed(flows, INSTRUMENTS[instrument].half_life, lo, hi, ["patron", "target"])
-    edges = stock.filter(pl.col("stock") > 1e-9).select(
+    edges = _stocks(ledger, instrument, years, win).select(
         pl.col("patron").alias("ccode1"),
         pl.col("target").alias("ccode2"),
         "year",

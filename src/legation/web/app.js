@@ -5,15 +5,14 @@
 const PLOT_CONFIG = { responsive: true, displaylogo: false, topojsonURL: "/vendor/topojson/" };
 const PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a2b8", "#6d4c41", "#e84393",
   "#7f8c8d", "#27ae60", "#34495e", "#f39c12", "#5d6d7e", "#a04000"];
-const INSTRUMENTS = ["alliance", "arms_transfer", "attache", "basing", "covert", "cyber", "dca", "dialogue",
-  "exercise", "hadr", "intelligence", "military_aid", "peacekeeping", "training"];
-
-function colorOf(instrument) {
-  const i = INSTRUMENTS.indexOf(instrument);
-  return PALETTE[(i < 0 ? INSTRUMENTS.length : i) % PALETTE.length];
-}
 const MAJORS = [2, 710, 365];
-const state = { states: null, names: new Map(), sources: null, world: null };
+const state = { states: null, names: new Map(), instruments: [], sources: null, world: null };
+
+// one fixed colour per instrument (the vocabulary comes from /api/instruments), others after them
+function colorOf(instrument) {
+  const i = state.instruments.indexOf(instrument);
+  return PALETTE[(i < 0 ? state.instruments.length : i) % PALETTE.length];
+}
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -119,6 +118,16 @@ function stateOptions(onlyWith) {
   return rows.map((s) => ({ value: s.ccode, label: `${s.name} (${s.ccode})` }));
 }
 
+// rows split by the value of `key`, in order of first appearance: [[value, its rows], ...]
+function groupBy(rows, key) {
+  const out = new Map();
+  for (const r of rows) {
+    if (!out.has(r[key])) out.set(r[key], []);
+    out.get(r[key]).push(r);
+  }
+  return [...out];
+}
+
 function years(lo, hi) {
   const out = [];
   for (let y = hi; y >= lo; y--) out.push({ value: y, label: String(y) });
@@ -158,12 +167,10 @@ async function overview(params) {
       card(`World map, ${year}`, ...chartBox("chart-map", basisLine(meta))),
       card(`Channels of the leading patrons, ${year}`, ...chartBox("chart-channels", basisLine(meta)))),
   );
-  const patrons = [...new Set(rows.map((r) => r.patron))];
-  plot("chart-outward", patrons.map((p, i) => {
-    const mine = rows.filter((r) => r.patron === p);
-    return { type: "scatter", mode: "lines+markers", name: mine[0].patron_name, x: mine.map((r) => r.year),
-      y: mine.map((r) => r.outward), line: { color: PALETTE[i % PALETTE.length] } };
-  }), layout("Outward influence of the leading patrons", "Year", "Outward influence (sum of index, 0–1 per target)"));
+  plot("chart-outward", groupBy(rows, "patron").map(([, mine], i) => ({
+    type: "scatter", mode: "lines+markers", name: mine[0].patron_name, x: mine.map((r) => r.year),
+    y: mine.map((r) => r.outward), line: { color: PALETTE[i % PALETTE.length] },
+  })), layout("Outward influence of the leading patrons", "Year", "Outward influence (sum of index, 0–1 per target)"));
 
   const thisYear = await api("/api/influence/outward", { year, limit: 1000 });
   const world = await worldGeometry();
@@ -216,15 +223,14 @@ async function country(params) {
   );
   for (const [id, key, title] of [["chart-in", "incoming", "received"], ["chart-out", "outgoing", "initiated"]]) {
     const rows = p.by_year.filter((r) => r[key] > 0);
-    const instruments = [...new Set(rows.map((r) => r.instrument))].sort();
     if (!rows.length) {
       empty(id, `Engagements ${title} by ${p.name}`, "No engagements recorded.");
       continue;
     }
-    plot(id, instruments.map((inst) => {
-      const mine = rows.filter((r) => r.instrument === inst);
-      return { type: "bar", name: inst, x: mine.map((r) => r.year), y: mine.map((r) => r[key]), marker: { color: colorOf(inst) } };
-    }), layout(`Engagements ${title} by ${p.name}, by instrument`, "Year", "Engagements (count)", { barmode: "stack" }));
+    const byInstrument = groupBy(rows, "instrument").sort(([x], [y]) => x.localeCompare(y));
+    plot(id, byInstrument.map(([inst, mine]) => ({
+      type: "bar", name: inst, x: mine.map((r) => r.year), y: mine.map((r) => r[key]), marker: { color: colorOf(inst) },
+    })), layout(`Engagements ${title} by ${p.name}, by instrument`, "Year", "Engagements (count)", { barmode: "stack" }));
   }
   document.getElementById("partners").append(
     table([{ label: "Patron (sends to " + p.name + ")", get: (r) => link(`#/dyad/${r.ccode}/${code}`, r.name) },
@@ -242,11 +248,9 @@ async function country(params) {
   }
   const align = p.alignment;
   if (align.length) {
-    const majors = [...new Set(align.map((r) => r.major))];
-    plot("chart-align", majors.map((m, i) => {
-      const mine = align.filter((r) => r.major === m);
-      return { type: "scatter", mode: "lines", name: mine[0].major_name, x: mine.map((r) => r.year), y: mine.map((r) => r.agree3), line: { color: PALETTE[i] } };
-    }), layout(`UN General Assembly agreement of ${p.name}`, "Year", "Agreement (share of joint roll calls, 0–1)"));
+    plot("chart-align", groupBy(align, "major").map(([, mine], i) => ({
+      type: "scatter", mode: "lines", name: mine[0].major_name, x: mine.map((r) => r.year), y: mine.map((r) => r.agree3), line: { color: PALETTE[i] },
+    })), layout(`UN General Assembly agreement of ${p.name}`, "Year", "Agreement (share of joint roll calls, 0–1)"));
   } else {
     empty("chart-align", `UN General Assembly agreement of ${p.name}`, "No UN roll calls in this ledger: import unvotes-voeten (legation data import-dir).");
   }
@@ -372,20 +376,18 @@ async function contest(params) {
       card("Share of the patrons' influence", ...chartBox("chart-share", basisLine(c.meta))),
       card("Influence of each patron", ...chartBox("chart-level", basisLine(c.meta)))),
   );
-  const ps = [...new Set(rows.map((r) => r.patron))];
   if (!rows.length) {
     empty("chart-share", `Share of influence over ${nameOf(target)}`, `None of these patrons has recorded influence on ${nameOf(target)}.`);
     empty("chart-level", `Influence on ${nameOf(target)}`, `None of these patrons has recorded influence on ${nameOf(target)}.`);
     return;
   }
-  plot("chart-share", ps.map((p, i) => {
-    const mine = rows.filter((r) => r.patron === p);
-    return { type: "scatter", mode: "lines", stackgroup: "share", name: mine[0].patron_name, x: mine.map((r) => r.year), y: mine.map((r) => r.share), line: { color: PALETTE[i % PALETTE.length] } };
-  }), layout(`Share of influence over ${nameOf(target)}`, "Year", "Share of the patrons' total (0–1)"));
-  plot("chart-level", ps.map((p, i) => {
-    const mine = rows.filter((r) => r.patron === p);
-    return { type: "scatter", mode: "lines+markers", name: mine[0].patron_name, x: mine.map((r) => r.year), y: mine.map((r) => r.influence), line: { color: PALETTE[i % PALETTE.length] } };
-  }), layout(`Influence on ${nameOf(target)}`, "Year", "Influence index (0–1)"));
+  const byPatron = groupBy(rows, "patron");
+  plot("chart-share", byPatron.map(([, mine], i) => ({
+    type: "scatter", mode: "lines", stackgroup: "share", name: mine[0].patron_name, x: mine.map((r) => r.year), y: mine.map((r) => r.share), line: { color: PALETTE[i % PALETTE.length] },
+  })), layout(`Share of influence over ${nameOf(target)}`, "Year", "Share of the patrons' total (0–1)"));
+  plot("chart-level", byPatron.map(([, mine], i) => ({
+    type: "scatter", mode: "lines+markers", name: mine[0].patron_name, x: mine.map((r) => r.year), y: mine.map((r) => r.influence), line: { color: PALETTE[i % PALETTE.length] },
+  })), layout(`Influence on ${nameOf(target)}`, "Year", "Influence index (0–1)"));
 }
 
 async function sources() {
@@ -439,14 +441,7 @@ async function runValidation() {
 // ---------------------------------------------------------------------------------------------
 // routing
 
-const VIEWS = {
-  overview: (p) => overview(p),
-  country: (p) => country(p),
-  dyad: (p) => dyad(p),
-  network: (p) => network(p),
-  contest: (p) => contest(p),
-  sources: (p) => sources(p),
-};
+const VIEWS = { overview, country, dyad, network, contest, sources };
 
 function parseHash() {
   const [path, query] = (window.location.hash.replace(/^#\/?/, "") || "overview").split("?");
@@ -472,7 +467,9 @@ async function render() {
   const started = performance.now();
   try {
     if (!state.states) {
-      const [st, health] = await Promise.all([api("/api/states", { limit: 1000 }), api("/api/health")]);
+      const [st, health, instruments] = await Promise.all(
+        [api("/api/states", { limit: 1000 }), api("/api/health"), api("/api/instruments")]);
+      state.instruments = instruments.items.map((i) => i.name);
       state.states = st.items.slice().sort((p, q) => p.name.localeCompare(q.name));
       for (const s of st.items) state.names.set(s.ccode, s.name);
       document.getElementById("ledger-name").textContent = `ledger ${health.ledger}`;

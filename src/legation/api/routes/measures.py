@@ -10,6 +10,8 @@ from fastapi import APIRouter, Path, Query
 
 from legation.api import views
 from legation.api.common import (
+    MAX_YEAR,
+    MIN_YEAR,
     Access,
     Limit,
     Offset,
@@ -88,7 +90,7 @@ def influence(
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
     if since is not None or until is not None:
-        lo, hi = years_param(since, until, (1816, 2100))
+        lo, hi = years_param(since, until, (MIN_YEAR, MAX_YEAR))
         frame = frame.filter(pl.col("year").is_between(lo, hi))
     if channel is not None:
         col = f"score_{channel}"
@@ -154,7 +156,7 @@ def contest(
         codes = list(dict.fromkeys(state_code(led, p, "patrons") for p in names))
     rows = inf.contest(frame, t, codes)
     if since is not None or until is not None:
-        lo, hi = years_param(since, until, (1816, 2100))
+        lo, hi = years_param(since, until, (MIN_YEAR, MAX_YEAR))
         rows = rows.filter(pl.col("year").is_between(lo, hi))
     rows = _named(rows, _names(ledger), "patron")
     return page(rows, limit, offset, target=t, patrons=codes, **_meta(basis, frame))
@@ -176,20 +178,9 @@ def profile(
     row = names.filter(pl.col("ccode") == code)
     out: dict[str, Any] = {"ccode": code, "name": row["name"][0] if row.height else None}
     for key, frame in parts.items():
-        if key == "arms" and "top_supplier" in frame.columns:
-            frame = frame.join(
-                names.select(
-                    pl.col("ccode").alias("top_supplier"), pl.col("name").alias("top_supplier_name")
-                ),
-                on="top_supplier",
-                how="left",
-            )
-        if key == "alignment" and "major" in frame.columns:
-            frame = frame.join(
-                names.select(pl.col("ccode").alias("major"), pl.col("name").alias("major_name")),
-                on="major",
-                how="left",
-            )
+        for col in ("top_supplier", "major"):
+            if col in frame.columns:
+                frame = _named(frame, names, col)
         out[key] = records(frame)
     return out
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import polars as pl
 from fastapi import APIRouter, Query
 
-from legation.api.common import Access, Limit, Offset, Page, Year, page, state_code
+from legation.api.common import Access, Limit, Offset, Page, Year, page, state_code, years_param
 from legation.api.problems import Problem
 from legation.panel import VERBS, PanelError, dyad_years, state_years
 from legation.panel.verbs import verbs_named
@@ -31,8 +31,7 @@ def panel(
 ) -> Page:
     """A slice of a panel, values outside a source's coverage null; ``meta.citations`` lists the
     datasets in it. At most 30 years at a time."""
-    if until < since:
-        raise Problem(422, f"since={since} is after until={until}", slug="invalid-request")
+    years_param(since, until, (since, until))
     if until - since + 1 > MAX_SPAN:
         raise Problem(
             422,

@@ -11,7 +11,18 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from pydantic import BaseModel
 
 from legation.api import views
-from legation.api.common import Access, Limit, Offset, OptYear, Page, records, state_code, years_param
+from legation.api.common import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Access,
+    Limit,
+    Offset,
+    OptYear,
+    Page,
+    records,
+    state_code,
+    years_param,
+)
 from legation.api.problems import Problem
 from legation.api.security import require_token
 from legation.errors import UnknownStateError
@@ -44,7 +55,7 @@ def engagements(
         raise Problem(
             422, f"instrument {instrument!r} is not one of {sorted(INSTRUMENTS)}", slug="invalid-request"
         )
-    years_param(since, until, (1816, 2100))
+    years_param(since, until, (MIN_YEAR, MAX_YEAR))
     where, params = ["TRUE"], []
     with ledger.read() as led:
         for col, who in (("actor", actor), ("partner", partner)):
@@ -198,9 +209,7 @@ def delete_import(ledger: Access, import_id: int) -> dict[str, Any]:
         if led.query("SELECT 1 FROM imports WHERE id = ?", [import_id]).height == 0:
             raise Problem(404, f"no import {import_id} in {led.path.name}", slug="unknown-import")
         with led.transaction() as con:
-            n = con.execute("SELECT count(*) FROM engagements WHERE import_id = ?", [import_id]).fetchall()[
-                0
-            ][0]
+            (n,) = con.execute("SELECT count(*) FROM engagements WHERE import_id = ?", [import_id]).fetchone()
             con.execute("DELETE FROM engagements WHERE import_id = ?", [import_id])
             con.execute("DELETE FROM imports WHERE id = ?", [import_id])
     return {"import_id": import_id, "engagements_deleted": int(n)}
