@@ -10,27 +10,39 @@ computed, the worst case.
 Reports p50/p95/p99 latency and errors per route and
 overall, throughput, and the server's peak memory (VmHWM). The baseline, measured in the same run under
 the same load, is ``/api/health`` (no ledger access): the ratio says what the measures cost on top of
-the server's own overhead.
+the server's own overhead. The server only ever listens on 127.0.0.1, and each load phase stops after
+``--seconds``.
+
+A/B (``benchmarks/harness.py``): ``--baseline SRC_DIR`` also serves that source tree (its ``src`` first
+on ``PYTHONPATH``; ``--current SRC_DIR`` names the other side), one server per side and repetition,
+``--repeat`` load phases per side interleaved ABBA; each side's sample ledger is built by its own code
+(``--db`` is copied, once per side). The report gives each side's table (latencies pooled over its
+phases) and the ratios current / baseline of the read routes' percentiles, throughput and server peak.
 
     python benchmarks/load_bench.py                    # 50 users, 60 s
     python benchmarks/load_bench.py --users 10 --seconds 10
+    python benchmarks/load_bench.py --users 10 --seconds 10 --baseline /tmp/base-src --repeat 2
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+import harness
+from harness import Side
 
 ROUTES = [
     "/api/influence/outward?top=8",
@@ -138,12 +150,76 @@ async def _run(
     return out, errors, time.perf_counter() - t0
 
 
-def _build(db: Path) -> None:
-    from legation.ledger import Ledger
-    from legation.ledger.sample import load_sample
+@dataclass
+class Phase:
+    """One load phase against one server: latencies (s) and errors per route, wall time, server peak."""
 
-    with Ledger(db) as led:
-        load_sample(led)
+    out: dict[str, list]
+    errors: dict[str, int]
+    wall: float
+    peak: float
+
+
+def _wait(base: str, proc: subprocess.Popen) -> None:
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"legation serve exited {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}"
+            )
+        try:
+            with urllib.request.urlopen(f"{base}{BASELINE}", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{base}{BASELINE} did not answer within 30 s")
+
+
+def _phase(side: Side, db: Path, args: argparse.Namespace) -> Phase:
+    """Serve ``db`` with ``side``'s code on a loopback port, put the load on it, stop it."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "legation", "serve", "--db", str(db), "--port", str(port)],
+        cwd=harness.BENCH,
+        env={**side.env(), "LEGATION_TOKEN": "bench"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait(f"http://127.0.0.1:{port}", proc)
+        run = _run("127.0.0.1", port, args.users, args.seconds, tuple(args.think), args.bust)
+        out, errors, wall = asyncio.run(run)
+        peak = _peak_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return Phase(out, errors, wall, peak)
+
+
+def _table(phases: list[Phase]) -> dict[str, float]:
+    """Print the per-route table of one side (latencies pooled over its phases); return its summary."""
+    print(f"{'route':58} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    every = []
+    for route in [*ROUTES, BASELINE]:
+        ms = np.concatenate([np.array(ph.out.get(route, []), dtype=float) for ph in phases]) * 1000
+        n_err = sum(ph.errors.get(route, 0) for ph in phases)
+        every.append(ms)
+        p50, p95, p99 = np.percentile(ms, [50, 95, 99]) if ms.size else (np.nan,) * 3
+        print(f"{route:58} {ms.size:7d} {p50:8.1f} {p95:8.1f} {p99:8.1f} {n_err:6d}")
+    reads = np.concatenate(every[:-1])
+    p50, p95, p99 = np.percentile(reads, [50, 95, 99])
+    base_p95 = np.percentile(every[-1], 95)
+    n_err = sum(ph.errors.get(r, 0) for ph in phases for r in ROUTES)
+    print(f"{'all read routes':58} {reads.size:7d} {p50:8.1f} {p95:8.1f} {p99:8.1f} {n_err:6d}")
+    rps = sum(sum(len(v) for v in ph.out.values()) for ph in phases) / sum(ph.wall for ph in phases)
+    print(
+        f"throughput {rps:.0f} requests/s; "
+        f"p95 of the read routes is {p95 / base_p95:.2f}x the /api/health baseline ({base_p95:.1f} ms)"
+    )
+    print(f"target p95 < 300 ms, zero errors: {'met' if p95 < 300 and n_err == 0 else 'NOT met'}")
+    peak = float(np.median([ph.peak for ph in phases]))
+    return {"p50": p50, "p95": p95, "p99": p99, "requests/s": rps, "server peak MB": peak}
 
 
 def main() -> None:
@@ -153,56 +229,47 @@ def main() -> None:
     ap.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"))
     ap.add_argument("--bust", action="store_true", help="make every URL unique: no response-cache hits")
     ap.add_argument("--db", type=Path, help="ledger to serve (default: a fresh sample ledger)")
+    ap.add_argument("--repeat", type=int, default=1, help="load phases per side (default 1)")
+    harness.add_ab_arguments(ap)
     args = ap.parse_args()
+    sides = harness.sides(args)
+    phases: dict[str, list[Phase]] = {s.name: [] for s in sides}
+    ran: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "sample.duckdb"
-        if args.db is None:
-            _build(db)
-        port = _free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "legation", "serve", "--db", str(db), "--port", str(port)],
-            env={**os.environ, "LEGATION_TOKEN": "bench"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    with urllib.request.urlopen(f"{base}{BASELINE}", timeout=1) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.1)
-            run = _run("127.0.0.1", port, args.users, args.seconds, tuple(args.think), args.bust)
-            out, errors, wall = asyncio.run(run)
-            peak = _peak_mb(proc.pid)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        dbs = {}
+        for side in sides:
+            dbs[side.name] = Path(tmp) / f"{side.name}.duckdb"
+            if args.db is None:
+                ran[side.name] = harness.run_child("ledger", "sample", [dbs[side.name]], side)["legation"]
+            else:
+                shutil.copyfile(args.db, dbs[side.name])
+                ran[side.name] = harness.run_child("ledger", "locate", [], side)["legation"]
+        for r in range(args.repeat):
+            for side in sides if r % 2 == 0 else sides[::-1]:
+                phases[side.name].append(_phase(side, dbs[side.name], args))
     think = f"think time {args.think[0]}–{args.think[1]} s" if args.think[1] > 0 else "no think time"
     think += ", every URL unique (no cache hits)" if args.bust else ", response cache on"
-    print(
-        f"{args.users} users, {think}, for {wall:.1f} s against {base} (ledger {db.name}); "
-        f"server peak {peak:.0f} MB"
-    )
-    print(f"{'route':58} {'n':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
-    every = []
-    for route in [*ROUTES, BASELINE]:
-        ms = np.array(out.get(route, [])) * 1000
-        every.append(ms)
-        p50, p95, p99 = np.percentile(ms, [50, 95, 99]) if ms.size else (np.nan,) * 3
-        print(f"{route:58} {ms.size:7d} {p50:8.1f} {p95:8.1f} {p99:8.1f} {errors.get(route, 0):6d}")
-    reads = np.concatenate(every[:-1])
-    p50, p95, p99 = np.percentile(reads, [50, 95, 99])
-    base_p95 = np.percentile(every[-1], 95)
-    n_err = sum(errors.get(r, 0) for r in ROUTES)
-    print(f"{'all read routes':58} {reads.size:7d} {p50:8.1f} {p95:8.1f} {p99:8.1f} {n_err:6d}")
-    print(
-        f"throughput {sum(len(v) for v in out.values()) / wall:.0f} requests/s; "
-        f"p95 of the read routes is {p95 / base_p95:.2f}x the /api/health baseline ({base_p95:.1f} ms)"
-    )
-    print(f"target p95 < 300 ms, zero errors: {'met' if p95 < 300 and n_err == 0 else 'NOT met'}")
+    ledger = args.db.name if args.db else "a fresh sample ledger"
+    summary = {}
+    for side in sides:
+        ph = phases[side.name]
+        wall = sum(p.wall for p in ph)
+        peak = float(np.median([p.peak for p in ph]))
+        who = f"[{side.name}: {ran[side.name]}] " if len(sides) > 1 else ""
+        print(
+            f"{who}{args.users} users, {think}, for {wall:.1f} s in {len(ph)} phase(s) against 127.0.0.1 "
+            f"(ledger {ledger}); server peak {peak:.0f} MB"
+        )
+        summary[side.name] = _table(ph)
+        print()
+    if len(sides) > 1:
+        print(
+            "current / baseline: "
+            + ", ".join(
+                f"{k} {harness.ratio(summary['current'][k], summary['baseline'][k]):.2f}x"
+                for k in summary["current"]
+            )
+        )
 
 
 if __name__ == "__main__":

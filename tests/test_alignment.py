@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
 import polars as pl
 import pytest
 
-from conftest import SHARED
 from legation.errors import LedgerError
 from legation.ledger import Ledger
-from legation.ledger.importers import import_dir
 from legation.measures.alignment import MEASURES, dyad_alignment, excess
-from legation.panel.verbs import agreement
+from legation.panel import agreement
 
 KEYS = ["ccode1", "ccode2", "year"]
 US, CUBA, GERMANY, ISRAEL, CHINA, JAPAN = 2, 40, 255, 666, 710, 740
@@ -191,20 +188,8 @@ def test_excess_by_hand(fake):
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Iterator[Ledger]:
-    """COW system and both UN-vote sources from ../shared/data (about 2 s)."""
-    if not SHARED.is_dir():
-        pytest.skip(f"real datasets not found at {SHARED}")
-    path = tmp_path_factory.mktemp("alignment") / "ledger.duckdb"
-    with Ledger(path) as led:
-        import_dir(led, SHARED, only=["cow-system", "unvotes-voeten", "unvotes"])
-    with Ledger(path, read_only=True) as led:
-        yield led
-
-
-@pytest.fixture(scope="module")
-def recent(real) -> pl.DataFrame:
-    return dyad_alignment(real, years=(1995, 2010))
+def recent(full_ledger) -> pl.DataFrame:
+    return dyad_alignment(full_ledger, years=(1995, 2010))
 
 
 def _sql_agree3(led: Ledger, c1: int, c2: int, year: int) -> tuple[int, float]:
@@ -220,9 +205,9 @@ def _sql_agree3(led: Ledger, c1: int, c2: int, year: int) -> tuple[int, float]:
     return n, same / n
 
 
-def test_real_pairs_match_a_direct_count(real, recent):
+def test_real_pairs_match_a_direct_count(full_ledger, recent):
     for c2, lo, hi in ((ISRAEL, 0.7, 1.0), (CUBA, 0.0, 0.3)):
-        n, agree = _sql_agree3(real, US, c2, 2000)
+        n, agree = _sql_agree3(full_ledger, US, c2, 2000)
         row = _row(recent, US, c2, 2000)
         assert row["n_joint"] == n and row["agree3"] == pytest.approx(agree)
         assert lo < agree < hi
@@ -244,8 +229,8 @@ def test_invariants(recent):
     assert (both["cohen_kappa"] >= both["scott_pi"] - 1e-12).all()
 
 
-def test_agree3_equals_panel_agreement(real, recent):
-    votes = real.query(
+def test_agree3_equals_panel_agreement(full_ledger, recent):
+    votes = full_ledger.query(
         "SELECT year(r.date) AS year, v.rcid, v.ccode, v.vote FROM votes v JOIN roll_calls r "
         "ON r.rcid = v.rcid AND r.source_id = v.source_id WHERE v.source_id = 'unvotes-voeten' "
         "AND v.vote IN (1, 2, 3) AND year(r.date) = 2005"
@@ -292,15 +277,15 @@ def test_residual_excess(recent):
     )
 
 
-def test_by_issue_partitions_real(real, recent):
-    by = dyad_alignment(real, years=(2000, 2000), by_issue=True)
+def test_by_issue_partitions_real(full_ledger, recent):
+    by = dyad_alignment(full_ledger, years=(2000, 2000), by_issue=True)
     assert set(by["issue"].unique()) <= {"me", "nu", "di", "hr", "co", "ec"}
     s = by.group_by(KEYS).agg(total=pl.col("n_joint").sum(), most=pl.col("n_joint").max())
     s = s.join(recent.filter(year=2000), on=KEYS)
     assert (s["most"] <= s["n_joint"]).all()  # each issue is a subset of the year's roll calls
     assert (s["total"] >= s["n_joint"]).mean() > 0.9  # several issues per roll call, usually more
     # US–Israel: issue codes summed over their joint roll calls, counted straight from the tables
-    direct = real.query(
+    direct = full_ledger.query(
         "SELECT sum(len(list_distinct(r.issues))) AS n FROM votes a JOIN votes b "
         "ON a.source_id = b.source_id AND a.rcid = b.rcid JOIN roll_calls r "
         "ON r.source_id = a.source_id AND r.rcid = a.rcid "
@@ -309,17 +294,17 @@ def test_by_issue_partitions_real(real, recent):
         [US, ISRAEL],
     )["n"].item()
     assert _row(s, US, ISRAEL, 2000)["total"] == direct
-    check = dyad_alignment(real, years=(2000, 2000), source="unvotes")
+    check = dyad_alignment(full_ledger, years=(2000, 2000), source="unvotes")
     assert _row(check, US, ISRAEL, 2000)["agree3"] == pytest.approx(
         _row(recent, US, ISRAEL, 2000)["agree3"], abs=0.05
     )
 
 
-def test_whole_period_is_fast(real):
+def test_whole_period_is_fast(full_ledger):
     import time
 
     start = time.perf_counter()
-    al = dyad_alignment(real)
+    al = dyad_alignment(full_ledger)
     took = time.perf_counter() - start
     assert al["year"].min() == 1946 and al["year"].max() == 2015 and al.height > 700_000
     assert took < 10  # about 0.5 s on two shared cores

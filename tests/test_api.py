@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+
 import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
 from api_helpers import sample_ledger
-from conftest import SHARED
 from legation.api import create_app
 from legation.ledger import Ledger
-from legation.ledger.importers import import_dir
 from legation.ledger.sample import load_sample
 
 PROBLEM = "application/problem+json"
@@ -180,12 +180,13 @@ def test_dashboard_and_vendor_files_are_served(client):
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> TestClient:
-    if not SHARED.is_dir():
-        pytest.skip(f"real datasets not found at {SHARED}")
+def real(full_ledger_path, tmp_path_factory) -> TestClient:
+    """The session's full-data ledger, copied, with the curated sample on top."""
     db = tmp_path_factory.mktemp("api-real") / "real.duckdb"
+    shutil.copyfile(full_ledger_path, db)
+    if (wal := full_ledger_path.with_name(full_ledger_path.name + ".wal")).exists():
+        shutil.copyfile(wal, db.with_name(db.name + ".wal"))
     with Ledger(db) as led:
-        import_dir(led, SHARED, only=["cow-system", "atop-dyad-years", "sipri-tiv-360info", "unvotes-voeten"])
         load_sample(led)
     with TestClient(create_app(db, token="t0ken", warm=False)) as c:
         yield c

@@ -11,6 +11,7 @@ from legation.groups import Groups, bundled, parse
 from legation.states.system import bundled as bundled_states
 
 GROUP_IDS = {
+    "P5",
     "NATO",
     "ASEAN",
     "ARF",
@@ -80,3 +81,12 @@ def test_partial_dates_and_order_checks():
 def test_unknown_group():
     with pytest.raises(KeyError, match="NATO"):
         Groups(bundled().items).get("Warsaw Pact")
+
+
+def test_majors_are_the_p5_today_in_display_order():
+    from legation.groups import majors
+
+    assert majors() == (2, 710, 365, 200, 220)
+    p5 = bundled().get("P5")
+    assert p5.members_on(date(1960, 1, 1)) == [2, 200, 220, 365, 713]  # the ROC held China's seat
+    assert p5.members_on(date(1972, 1, 1)) == [2, 200, 220, 365, 710]

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SHARED
 from legation.cli import app
-from legation.ledger import Ledger
-from legation.ledger.importers import import_dir
 from legation.measures import influence as inf
 from legation.measures import scores
+from legation.measures import weights
 from legation.measures.validation import evaluate, validate, weighted
 
 # hand-computed ---------------------------------------------------------------------------------
@@ -94,7 +91,7 @@ def _toy_validation() -> pl.DataFrame:
 
 
 def test_fit_weights_finds_the_channel_that_orders_targets():
-    fitted = inf.fit_weights(_toy_validation(), ["a", "b"], boot=20, candidates=50)
+    fitted = weights.fit_weights(_toy_validation(), ["a", "b"], boot=20, candidates=50)
     assert fitted.weights["a"] > 0.9 and fitted.cv_rho > 0.9
     assert sum(fitted.weights.values()) == pytest.approx(1.0)
     lo, hi = fitted.ci["a"]
@@ -122,61 +119,50 @@ def test_common_support_drops_a_channel_missing_for_some_patron():
             "score_c": [0.1, 0.2],
         }
     )
-    out = inf.common_support(d, ["a", "b", "c"])
+    out = weights.common_support(d, ["a", "b", "c"])
     assert out["score_a"].to_list() == [0.0, 0.0] and out["score_c"].to_list() == [0.1, 0.2]
 
 
 # real data -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory) -> Iterator[Ledger]:
-    if not SHARED.is_dir():
-        pytest.skip(f"real datasets not found at {SHARED}")
-    path = tmp_path_factory.mktemp("influence") / "ledger.duckdb"
-    with Ledger(path) as led:
-        import_dir(led, SHARED)
-    with Ledger(path, read_only=True) as led:
-        yield led
-
-
-def test_us_has_the_highest_outward_influence_in_2010(full):
-    infl = inf.influence(full, (1946, 2010))
+def test_us_has_the_highest_outward_influence_in_2010(full_ledger):
+    infl = inf.influence(full_ledger, (1946, 2010))
     top = inf.outward(infl).filter(pl.col("year") == 2010).sort("outward", descending=True)
     assert top["patron"][0] == 2
 
 
-def test_russia_is_indias_top_arms_patron_2010_2014(full):
-    s = inf.channel_scores(full, (2010, 2014), ["arms"]).filter(pl.col("target") == 750)
+def test_russia_is_indias_top_arms_patron_2010_2014(full_ledger):
+    s = inf.channel_scores(full_ledger, (2010, 2014), ["arms"]).filter(pl.col("target") == 750)
     for year in range(2010, 2015):
         top = s.filter(pl.col("year") == year).sort("dependence", descending=True).row(0, named=True)
         assert top["patron"] == 365 and top["dependence"] > 0.5, year
 
 
-def test_channels_are_na_outside_their_coverage(full):
-    grid = inf.coverage_grid(full, (2010, 2014), [2, 710], ["exercise", "basing"])
+def test_channels_are_na_outside_their_coverage(full_ledger):
+    grid = inf.coverage_grid(full_ledger, (2010, 2014), [2, 710], ["exercise", "basing"])
     covered = {(r["patron"], r["year"], r["channel"]): r["covered"] for r in grid.iter_rows(named=True)}
     assert covered[(2, 2010, "exercise")] and not covered[(2, 2011, "exercise")]  # MME/JME end in 2010
     assert covered[(2, 2014, "basing")] and not covered[(710, 2014, "basing")]  # US troop data only
 
 
-def test_defence_networks_and_power_gap(full):
-    dn = scores.defence_networks(full, (2010, 2010))
+def test_defence_networks_and_power_gap(full_ledger):
+    dn = scores.defence_networks(full_ledger, (2010, 2010))
     assert dn["ccode"][0] == 2 and dn["score"][0] == pytest.approx(100.0)
     for c in (*scores.COMPONENTS, "score"):
         assert dn[c].min() >= 0 and dn[c].max() <= 100 + 1e-9
-    custom = scores.defence_networks(full, (2010, 2010), {"arms_transfers": 1.0})
+    custom = scores.defence_networks(full_ledger, (2010, 2010), {"arms_transfers": 1.0})
     assert custom.sort("arms_transfers", descending=True)["ccode"][0] == custom["ccode"][0]
     with pytest.raises(ValueError, match="unknown components"):
-        scores.defence_networks(full, (2010, 2010), {"navy": 1.0})
-    gap = scores.power_gap(full, inf.influence(full, (1946, 2010)), (2010, 2010))
+        scores.defence_networks(full_ledger, (2010, 2010), {"navy": 1.0})
+    gap = scores.power_gap(full_ledger, inf.influence(full_ledger, (1946, 2010)), (2010, 2010))
     assert abs(gap["power_gap"].mean()) < 1e-9  # least-squares residuals
     assert gap.filter(pl.col("ccode") == 2)["power_gap"].item() > 0
 
 
 @pytest.mark.slow
-def test_validation_out_of_sample(full):
-    result = validate(full, boot=50)
+def test_validation_out_of_sample(full_ledger):
+    result = validate(full_ledger, boot=50)
     table = {r["predictor"]: r for r in result.table().iter_rows(named=True)}
     assert set(table) >= {
         "composite_fitted",
@@ -191,48 +177,50 @@ def test_validation_out_of_sample(full):
     assert sum(result.fitted.weights.values()) == pytest.approx(1.0)
 
 
-def test_cli_influence_and_scores(full):
+def test_cli_influence_and_scores(full_ledger):
     runner = CliRunner()
     res = runner.invoke(
         app,
-        ["influence", "--db", str(full.path), "--target", "PHL", "--years", "2010-2012"],
+        ["influence", "--db", str(full_ledger.path), "--target", "PHL", "--years", "2010-2012"],
         env={"COLUMNS": "200"},
     )
     assert res.exit_code == 0, res.output
     assert "USA" in res.output and "2012" in res.output
     res = runner.invoke(
-        app, ["scores", "--db", str(full.path), "--year", "2010", "--top", "5"], env={"COLUMNS": "200"}
+        app, ["scores", "--db", str(full_ledger.path), "--year", "2010", "--top", "5"], env={"COLUMNS": "200"}
     )
     assert res.exit_code == 0, res.output
     assert "United States" in res.output
 
 
-def test_influence_on_dyad_years_is_zero_inside_coverage_na_outside(full):
+def test_influence_on_dyad_years_is_zero_inside_coverage_na_outside(full_ledger):
     from legation import panel
 
-    infl = inf.influence(full, (1946, 2023))
-    f = inf.on_dyad_years(full, infl, panel.dyad_years(full, years=(2010, 2023)).frame)
+    infl = inf.influence(full_ledger, (1946, 2023))
+    f = inf.on_dyad_years(full_ledger, infl, panel.dyad_years(full_ledger, years=(2010, 2023)).frame)
     assert f["influence"].filter(f["year"] == 2010).null_count() == 0
     assert f.filter((pl.col("ccode1") == 2) & (pl.col("year") == 2023))["influence"].null_count() == 0
     late = f.filter((pl.col("ccode1") == 710) & (pl.col("year") == 2023))
     assert late.height and late["influence"].null_count() == late.height  # no channel records China in 2023
 
 
-def test_cli_network_and_validate(full, tmp_path):
+def test_cli_network_and_validate(full_ledger, tmp_path):
     runner = CliRunner()
     res = runner.invoke(
         app,
-        ["network", "--db", str(full.path), "--year", "2005", "--channel", "alliance"],
+        ["network", "--db", str(full_ledger.path), "--year", "2005", "--channel", "alliance"],
         env={"COLUMNS": "200"},
     )
     assert res.exit_code == 0, res.output
     assert "United States" in res.output and "blocs:" in res.output
-    res = runner.invoke(app, ["network", "--db", str(full.path), "--year", "2014", "--channel", "exercise"])
+    res = runner.invoke(
+        app, ["network", "--db", str(full_ledger.path), "--year", "2014", "--channel", "exercise"]
+    )
     assert res.exit_code != 0 and "coverage" in res.output
     md = tmp_path / "v.md"
     res = runner.invoke(
         app,
-        ["validate", "--db", str(full.path), "--boot", "20", "--markdown", str(md)],
+        ["validate", "--db", str(full_ledger.path), "--boot", "20", "--markdown", str(md)],
         env={"COLUMNS": "200"},
     )
     assert res.exit_code == 0, res.output

@@ -4,14 +4,10 @@ on tiny graphs and on the real alliance and arms networks."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import polars as pl
 import pytest
 
-from conftest import SHARED
-from legation.ledger import Ledger
-from legation.ledger.importers import import_dir
 from legation.measures import networks as nw
 
 # two triangles {1,2,3} and {4,5,6} joined by the bridge 3–4 (weight 2)
@@ -146,20 +142,8 @@ NATO_JOINED |= {385: 1949, 390: 1949, 395: 1949, 640: 1952, 341: 2017}
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory) -> Iterator[Ledger]:
-    """A ledger with everything in ../shared/data imported (about 5 s)."""
-    if not SHARED.is_dir():
-        pytest.skip(f"real datasets not found at {SHARED}")
-    path = tmp_path_factory.mktemp("networks") / "ledger.duckdb"
-    with Ledger(path) as led:
-        import_dir(led, SHARED)
-    with Ledger(path, read_only=True) as led:
-        yield led
-
-
-@pytest.fixture(scope="module")
-def alliance_blocs(full) -> pl.DataFrame:
-    return nw.blocs(nw.yearly_graphs(nw.channel_edges(full, "alliance", (1990, 2018))), seed=42)
+def alliance_blocs(full_ledger) -> pl.DataFrame:
+    return nw.blocs(nw.yearly_graphs(nw.channel_edges(full_ledger, "alliance", (1990, 2018))), seed=42)
 
 
 def _nato(year: int) -> list[int]:
@@ -192,8 +176,8 @@ def test_nato_bloc_label_is_stable_2000_2018(alliance_blocs):
     assert len(labels) == 1
 
 
-def test_us_is_most_central_in_the_2010_arms_network(full):
-    edges = nw.channel_edges(full, "arms", (2008, 2012))
+def test_us_is_most_central_in_the_2010_arms_network(full_ledger):
+    edges = nw.channel_edges(full_ledger, "arms", (2008, 2012))
     assert edges["year"].unique().sort().to_list() == [2008, 2009, 2010, 2011, 2012]
     c = nw.centrality(nw.yearly_graphs(edges, directed=True)).filter(pl.col("year") == 2010)
     assert c.sort("strength", descending=True)["ccode"][0] == 2
@@ -201,21 +185,21 @@ def test_us_is_most_central_in_the_2010_arms_network(full):
     assert c.sort("strength_out", descending=True)["ccode"][:2].to_list() == [2, 365]
 
 
-def test_channels_respect_coverage(full):
-    arms = nw.channel_edges(full, "arms", (1940, 2024))
+def test_channels_respect_coverage(full_ledger):
+    arms = nw.channel_edges(full_ledger, "arms", (1940, 2024))
     assert arms["year"].min() == 1950 and arms["year"].max() == 2021
-    ex = nw.channel_edges(full, "exercise", (1970, 2020))
+    ex = nw.channel_edges(full_ledger, "exercise", (1970, 2020))
     assert ex["year"].min() >= 1980 and ex["year"].max() <= 2010 and (ex["ccode1"] < ex["ccode2"]).all()
-    ex_stock = nw.channel_edges(full, "exercise", (1990, 2000), decay=True)
+    ex_stock = nw.channel_edges(full_ledger, "exercise", (1990, 2000), decay=True)
     assert ex_stock.height >= ex.filter(pl.col("year").is_between(1990, 2000)).height
-    anyob = nw.channel_edges(full, "alliance", (2005, 2005), obligation="any")
-    defence = nw.channel_edges(full, "alliance", (2005, 2005))
+    anyob = nw.channel_edges(full_ledger, "alliance", (2005, 2005), obligation="any")
+    defence = nw.channel_edges(full_ledger, "alliance", (2005, 2005))
     assert anyob.height > defence.height and set(defence["weight"]) == {1.0}
 
 
-def test_speed_one_channel_1946_2015(full):
+def test_speed_one_channel_1946_2015(full_ledger):
     t = time.perf_counter()
-    graphs = nw.yearly_graphs(nw.channel_edges(full, "alliance", (1946, 2015)))
+    graphs = nw.yearly_graphs(nw.channel_edges(full_ledger, "alliance", (1946, 2015)))
     cent = nw.centrality(graphs)
     members = nw.blocs(graphs)
     nw.bloc_cohesion(graphs, members)

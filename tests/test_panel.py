@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -15,22 +13,10 @@ from conftest import SHARED
 from legation import panel
 from legation.cli import app
 from legation.ledger import Ledger
-from legation.ledger.importers import import_dir
+from legation.ledger.reads import OBLIGATIONS
 from legation.panel import PanelError, decayed
 
 KEYS = ["ccode1", "ccode2", "year"]
-
-
-@pytest.fixture(scope="module")
-def full(tmp_path_factory) -> Iterator[Ledger]:
-    """A ledger with everything in ../shared/data imported (about 5 s)."""
-    if not SHARED.is_dir():
-        pytest.skip(f"real datasets not found at {SHARED}")
-    path = tmp_path_factory.mktemp("panel") / "ledger.duckdb"
-    with Ledger(path) as led:
-        import_dir(led, SHARED)
-    with Ledger(path, read_only=True) as led:
-        yield led
 
 
 def _i16(df: pl.DataFrame, cols=KEYS) -> pl.DataFrame:
@@ -41,8 +27,8 @@ def _i16(df: pl.DataFrame, cols=KEYS) -> pl.DataFrame:
 
 
 @pytest.mark.slow
-def test_directed_cow_dyad_years_equal_peacesciencer(full):
-    ours = panel.dyad_years(full, years=(1816, 2024)).frame
+def test_directed_cow_dyad_years_equal_peacesciencer(full_ledger):
+    ours = panel.dyad_years(full_ledger, years=(1816, 2024)).frame
     theirs = _i16(pl.read_parquet(SHARED / "peacesciencer" / "cow_ddy.parquet"))
     assert ours.height == theirs.height == 2_214_930
     assert ours.join(theirs, on=KEYS, how="anti").height == 0
@@ -52,12 +38,12 @@ def test_directed_cow_dyad_years_equal_peacesciencer(full):
     assert ours.join(false, on=KEYS, how="semi").height == 0  # e.g. 210–255 in 1945: never at once
 
 
-def test_undirected_is_half_of_directed_and_state_years(full):
-    d = panel.dyad_years(full, years=(1990, 1995)).frame
-    u = panel.dyad_years(full, years=(1990, 1995), directed=False)
+def test_undirected_is_half_of_directed_and_state_years(full_ledger):
+    d = panel.dyad_years(full_ledger, years=(1990, 1995)).frame
+    u = panel.dyad_years(full_ledger, years=(1990, 1995), directed=False)
     assert not u.directed and u.frame.height * 2 == d.height
     assert (u.frame["ccode1"] < u.frame["ccode2"]).all()
-    s = panel.state_years(full, years=(1990, 1995)).frame
+    s = panel.state_years(full_ledger, years=(1990, 1995)).frame
     assert s.filter(pl.col("year") == 1991)["ccode"].is_in([260]).sum() == 0  # West Germany ended 1990
     assert s.filter((pl.col("ccode") == 255) & (pl.col("year") == 1990)).height == 1
     members = s.group_by("year").len().sort("year")["len"].to_list()
@@ -67,8 +53,8 @@ def test_undirected_is_half_of_directed_and_state_years(full):
     assert members[2:] and all(n * (n - 1) == p for n, p in zip(members[2:], pairs[2:], strict=True))
 
 
-def test_gw_panel_carries_cow_codes(full):
-    p = panel.dyad_years(full, system="gw", years=(1995, 1995), directed=False)
+def test_gw_panel_carries_cow_codes(full_ledger):
+    p = panel.dyad_years(full_ledger, system="gw", years=(1995, 1995), directed=False)
     row = p.frame.filter((pl.col("gwcode1") == 2) & (pl.col("gwcode2") == 260)).row(0, named=True)
     assert (row["ccode1"], row["ccode2"]) == (2, 255)  # GW 260 is unified Germany, COW 255
     assert p.system == "gw" and "gw-states" in " ".join(p.citations())
@@ -78,12 +64,12 @@ def test_gw_panel_carries_cow_codes(full):
 
 
 @pytest.mark.slow
-def test_atop_columns_agree_with_peacesciencer(full):
-    p = panel.dyad_years(full, years=(1816, 2024)).add_atop()
+def test_atop_columns_agree_with_peacesciencer(full_ledger):
+    p = panel.dyad_years(full_ledger, years=(1816, 2024)).add_atop()
     theirs = _i16(pl.read_parquet(SHARED / "peacesciencer" / "atop_alliance.parquet"))
     both = p.frame.join(theirs, on=KEYS, suffix="_ps")
     assert both.height > 260_000
-    for flag in panel.verbs.ATOP_FLAGS:
+    for flag in OBLIGATIONS:
         assert both.filter(pl.col(flag) != pl.col(f"{flag}_ps")).height == 0, flag
     after = p.frame.filter(pl.col("year") > 2018)
     assert after.height and after["atop_defense"].null_count() == after.height  # NA after ATOP ends
@@ -92,8 +78,8 @@ def test_atop_columns_agree_with_peacesciencer(full):
     assert us_jpn["atop_defense"].to_list() == [1]
 
 
-def test_nmc_both_sides(full):
-    p = panel.dyad_years(full, years=(2000, 2000)).add_nmc()
+def test_nmc_both_sides(full_ledger):
+    p = panel.dyad_years(full_ledger, years=(2000, 2000)).add_nmc()
     row = p.frame.filter((pl.col("ccode1") == 2) & (pl.col("ccode2") == 710)).row(0, named=True)
     nmc = pl.read_parquet(SHARED / "peacesciencer" / "cow_nmc.parquet").filter(pl.col("year") == 2000)
     us, china = (nmc.filter(pl.col("ccode") == c).row(0, named=True) for c in (2, 710))
@@ -104,21 +90,21 @@ def test_nmc_both_sides(full):
 # coverage: NA outside, fill inside ------------------------------------------------------------
 
 
-def _verb_window(full: Ledger, verb: str) -> tuple[int, int]:
+def _verb_window(full_ledger: Ledger, verb: str) -> tuple[int, int]:
     """A few years either side of the end of the verb's source coverage (or its start)."""
-    p = panel.dyad_years(full, years=(2000, 2001))
+    p = panel.dyad_years(full_ledger, years=(2000, 2001))
     source = next(iter(getattr(p, verb)().columns_by_source))
-    src = full.source(source)
+    src = full_ledger.source(source)
     end = min(src.coverage_end or 2020, 2020)
     return (max(end - 2, 1816), min(end + 2, 2024))
 
 
 @pytest.mark.parametrize("verb", list(panel.VERBS))
-def test_every_verb_is_na_outside_coverage(full, verb):
-    lo, hi = _verb_window(full, verb)
-    p = getattr(panel.dyad_years(full, years=(lo, hi)), verb)()
+def test_every_verb_is_na_outside_coverage(full_ledger, verb):
+    lo, hi = _verb_window(full_ledger, verb)
+    p = getattr(panel.dyad_years(full_ledger, years=(lo, hi)), verb)()
     ((source, cols),) = [(s, c) for s, c in p.columns_by_source.items() if s != "cow-system"] or [(None, ())]
-    src = full.source(source)
+    src = full_ledger.source(source)
     frame = p.frame
     years_out = pl.col("year") > src.coverage_end if src.coverage_end else pl.lit(False)
     if src.coverage_start:
@@ -134,8 +120,8 @@ def test_every_verb_is_na_outside_coverage(full, verb):
         assert others.height and all(others[c].null_count() == others.height for c in cols), verb
 
 
-def test_fill_inside_coverage_is_zero_for_census_sources(full):
-    p = panel.dyad_years(full, years=(2005, 2005)).add_exercises().add_troops().add_arms()
+def test_fill_inside_coverage_is_zero_for_census_sources(full_ledger):
+    p = panel.dyad_years(full_ledger, years=(2005, 2005)).add_exercises().add_troops().add_arms()
     f = p.frame
     assert f["exercises"].null_count() == 0 and (f["exercises"] == 0).sum() > 0
     us = f.filter(pl.col("ccode1") == 2)
@@ -144,8 +130,8 @@ def test_fill_inside_coverage_is_zero_for_census_sources(full):
     assert f["arms_tiv"].null_count() == 0
 
 
-def test_pandas_keeps_na_apart_from_zero(full):
-    df = panel.dyad_years(full, years=(2010, 2012)).add_exercises().to_pandas()
+def test_pandas_keeps_na_apart_from_zero(full_ledger):
+    df = panel.dyad_years(full_ledger, years=(2010, 2012)).add_exercises().to_pandas()
     assert df.loc[df.year == 2011, "exercises"].isna().all()
     assert (df.loc[df.year == 2010, "exercises"] == 0).sum() > 0
     assert isinstance(df["exercises"].dtype, pd.ArrowDtype)
@@ -154,18 +140,18 @@ def test_pandas_keeps_na_apart_from_zero(full):
 # directedness -----------------------------------------------------------------------------------
 
 
-def test_undirected_channel_is_symmetric_on_directed_panels(full):
-    f = panel.dyad_years(full, years=(2000, 2002)).add_exercises().frame.select(*KEYS, "exercises")
+def test_undirected_channel_is_symmetric_on_directed_panels(full_ledger):
+    f = panel.dyad_years(full_ledger, years=(2000, 2002)).add_exercises().frame.select(*KEYS, "exercises")
     back = f.rename({"ccode1": "ccode2", "ccode2": "ccode1", "exercises": "back"})
     both = f.join(back, on=KEYS)
     assert both.height == f.height and both.filter(pl.col("exercises") != pl.col("back")).height == 0
-    u = panel.dyad_years(full, years=(2000, 2002), directed=False).add_exercises().frame
+    u = panel.dyad_years(full_ledger, years=(2000, 2002), directed=False).add_exercises().frame
     assert u.join(f, on=KEYS).filter(pl.col("exercises") != pl.col("exercises_right")).height == 0
 
 
-def test_directed_channel_on_undirected_panels_comes_both_ways(full):
-    d = panel.dyad_years(full, years=(2010, 2010)).add_arms().frame
-    u = panel.dyad_years(full, years=(2010, 2010), directed=False).add_arms().frame
+def test_directed_channel_on_undirected_panels_comes_both_ways(full_ledger):
+    d = panel.dyad_years(full_ledger, years=(2010, 2010)).add_arms().frame
+    u = panel.dyad_years(full_ledger, years=(2010, 2010), directed=False).add_arms().frame
     row = u.filter((pl.col("ccode1") == 365) & (pl.col("ccode2") == 750)).row(0, named=True)
     rus_ind = d.filter((pl.col("ccode1") == 365) & (pl.col("ccode2") == 750)).row(0, named=True)
     ind_rus = d.filter((pl.col("ccode1") == 750) & (pl.col("ccode2") == 365)).row(0, named=True)
@@ -183,16 +169,16 @@ def test_decayed_stock_halves_after_one_half_life():
     assert stock[2008] == pytest.approx(50) and stock[2002] == pytest.approx(100 / np.sqrt(2))
 
 
-def test_arms_dependence_is_a_share_of_the_recipients_stock(full):
-    f = panel.dyad_years(full, years=(2014, 2014)).add_arms().frame
+def test_arms_dependence_is_a_share_of_the_recipients_stock(full_ledger):
+    f = panel.dyad_years(full_ledger, years=(2014, 2014)).add_arms().frame
     india = f.filter(pl.col("ccode2") == 750)
     assert india["arms_dependence"].sum() == pytest.approx(1.0, abs=0.05)  # the rest: non-state suppliers
     top = india.sort("arms_dependence", descending=True).row(0, named=True)
     assert top["ccode1"] == 365 and top["arms_dependence"] > 0.5
 
 
-def test_unga_agreement_matches_the_votes(full):
-    f = panel.dyad_years(full, years=(2000, 2000), directed=False).add_unga().frame
+def test_unga_agreement_matches_the_votes(full_ledger):
+    f = panel.dyad_years(full_ledger, years=(2000, 2000), directed=False).add_unga().frame
     row = f.filter((pl.col("ccode1") == 2) & (pl.col("ccode2") == 666)).row(0, named=True)
     v = pl.read_parquet(SHARED / "unvotes" / "UNVotesPublished.parquet").filter(
         (pl.col("year") == 2000) & pl.col("vote").is_in([1, 2, 3]) & pl.col("ccode").is_in([2, 666])
@@ -202,17 +188,23 @@ def test_unga_agreement_matches_the_votes(full):
     assert row["unga_agree"] == pytest.approx((wide["2"] == wide["666"]).mean())
 
 
-def test_signals_visits_and_events(full):
-    f = panel.dyad_years(full, years=(2005, 2005)).add_signals().add_visits().frame
+def test_signals_visits_and_events(full_ledger):
+    f = panel.dyad_years(full_ledger, years=(2005, 2005)).add_signals().add_visits().frame
     row = f.filter((pl.col("ccode1") == 365) & (pl.col("ccode2") == 750)).row(0, named=True)
     assert row["mn_arms_tiv"] == 693 and row["visits"] is None  # US-only visits data
     assert f.filter(pl.col("ccode1") == 2)["visits"].sum() > 0
-    e = panel.dyad_years(full, years=(2018, 2018)).add_events().frame
+    e = panel.dyad_years(full_ledger, years=(2018, 2018)).add_events().frame
     assert e["events"].sum() > 0 and e.filter(pl.col("ccode1") == 710)["events_negative"].sum() >= 1
 
 
-def test_state_panels_take_state_verbs(full):
-    s = panel.state_years(full, years=(2010, 2012)).add_nmc().add_milex().add_peacekeeping().add_majors()
+def test_state_panels_take_state_verbs(full_ledger):
+    s = (
+        panel.state_years(full_ledger, years=(2010, 2012))
+        .add_nmc()
+        .add_milex()
+        .add_peacekeeping()
+        .add_majors()
+    )
     us = s.frame.filter((pl.col("ccode") == 2) & (pl.col("year") == 2012)).row(0, named=True)
     assert us["major_power"] == 1 and us["milex_current_usd_m"] > 600_000 and us["cinc"] > 0.1
     assert s.frame.filter(pl.col("ccode") == 770)["pk_personnel"].min() > 5_000  # Pakistan
@@ -221,12 +213,12 @@ def test_state_panels_take_state_verbs(full):
 # input checks ----------------------------------------------------------------------------------
 
 
-def test_verbs_refuse_what_they_cannot_work_on(full, tmp_path):
+def test_verbs_refuse_what_they_cannot_work_on(full_ledger, tmp_path):
     with pytest.raises(PanelError, match="needs a legation Panel"):
         panel.add_atop(pl.DataFrame({"ccode1": [2], "ccode2": [20], "year": [2000]}))
     with pytest.raises(PanelError, match="dyad-year panels"):
-        panel.state_years(full, years=(2000, 2000)).add_atop()
-    p = panel.dyad_years(full, years=(2000, 2000)).add_atop()
+        panel.state_years(full_ledger, years=(2000, 2000)).add_atop()
+    p = panel.dyad_years(full_ledger, years=(2000, 2000)).add_atop()
     with pytest.raises(PanelError, match="already has columns"):
         p.add_atop()
     with Ledger(tmp_path / "bare.duckdb") as bare:
@@ -235,25 +227,29 @@ def test_verbs_refuse_what_they_cannot_work_on(full, tmp_path):
         with pytest.raises(PanelError, match="legation data import-dir DIR --only atop-dyad-years"):
             q.add_atop()
     with pytest.raises(PanelError, match="first year is after"):
-        panel.dyad_years(full, years=(2001, 2000))
+        panel.dyad_years(full_ledger, years=(2001, 2000))
 
 
-def test_from_frame_checks_keys(full):
-    ok = panel.from_frame(pd.DataFrame({"ccode1": [2, 20], "ccode2": [20, 2], "year": [2000, 2000]}), full)
+def test_from_frame_checks_keys(full_ledger):
+    ok = panel.from_frame(
+        pd.DataFrame({"ccode1": [2, 20], "ccode2": [20, 2], "year": [2000, 2000]}), full_ledger
+    )
     assert ok.directed and ok.add_atop().frame["atop_defense"].to_list() == [1, 1]
     with pytest.raises(PanelError, match="repeat a key"):
-        panel.from_frame(pl.DataFrame({"ccode": [2, 2], "year": [2000, 2000]}), full)
+        panel.from_frame(pl.DataFrame({"ccode": [2, 2], "year": [2000, 2000]}), full_ledger)
     with pytest.raises(PanelError, match="needs columns"):
-        panel.from_frame(pl.DataFrame({"a": [1]}), full)
+        panel.from_frame(pl.DataFrame({"a": [1]}), full_ledger)
     with pytest.raises(PanelError, match="ccode1 < ccode2"):
-        panel.from_frame(pl.DataFrame({"ccode1": [20], "ccode2": [2], "year": [2000]}), full, directed=False)
+        panel.from_frame(
+            pl.DataFrame({"ccode1": [20], "ccode2": [2], "year": [2000]}), full_ledger, directed=False
+        )
 
 
 # output -------------------------------------------------------------------------------------------
 
 
-def test_citations_and_parquet(full, tmp_path):
-    p = panel.dyad_years(full, years=(2000, 2001)).add_atop().add_nmc()
+def test_citations_and_parquet(full_ledger, tmp_path):
+    p = panel.dyad_years(full_ledger, years=(2000, 2001)).add_atop().add_nmc()
     cites = p.citations()
     assert len(cites) == 3 and "State System" in cites[0] and "Alliance Treaty" in cites[1]
     out = p.to_parquet(tmp_path / "p.parquet")
@@ -262,7 +258,7 @@ def test_citations_and_parquet(full, tmp_path):
     assert pl.read_parquet(out).equals(p.frame)
 
 
-def test_cli_panel_build(full, tmp_path):
+def test_cli_panel_build(full_ledger, tmp_path):
     out = tmp_path / "panel.parquet"
     res = CliRunner().invoke(
         app,
@@ -270,7 +266,7 @@ def test_cli_panel_build(full, tmp_path):
             "panel",
             "build",
             "--db",
-            str(full.path),
+            str(full_ledger.path),
             "--years",
             "2000-2003",
             "--add",
@@ -285,6 +281,6 @@ def test_cli_panel_build(full, tmp_path):
     assert {"atop_defense", "arms_stock", "exercises_sea"} <= set(df.columns)
     assert "[atop-dyad-years, version" in res.output
     bad = CliRunner().invoke(
-        app, ["panel", "build", "--db", str(full.path), "--add", "nope", "--out", str(out)]
+        app, ["panel", "build", "--db", str(full_ledger.path), "--add", "nope", "--out", str(out)]
     )
     assert bad.exit_code != 0 and "unknown channel" in bad.output

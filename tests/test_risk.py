@@ -3,15 +3,10 @@ checked against known facts in the real data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import polars as pl
 import pytest
 
-from conftest import SHARED
 from legation import panel
-from legation.ledger import Ledger
-from legation.ledger.importers import import_dir
 from legation.measures import risk
 
 INFLUENCE = pl.DataFrame(
@@ -57,20 +52,8 @@ def test_concentration_by_target_and_bad_input():
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory) -> Iterator[Ledger]:
-    """A ledger with everything in ../shared/data imported (about 5 s)."""
-    if not SHARED.is_dir():
-        pytest.skip(f"real datasets not found at {SHARED}")
-    path = tmp_path_factory.mktemp("risk") / "ledger.duckdb"
-    with Ledger(path) as led:
-        import_dir(led, SHARED)
-    with Ledger(path, read_only=True) as led:
-        yield led
-
-
-@pytest.fixture(scope="module")
-def dependency(full) -> pl.DataFrame:
-    return risk.arms_dependency(full, (1946, 2024))
+def dependency(full_ledger) -> pl.DataFrame:
+    return risk.arms_dependency(full_ledger, (1946, 2024))
 
 
 def test_russia_is_indias_top_supplier_2010_2014(dependency):
@@ -88,7 +71,7 @@ def test_china_is_pakistans_top_supplier_in_2015(dependency):
     assert _one(dependency, ccode=770, year=2015)["top_supplier"] == 710
 
 
-def test_dependency_matches_the_panel_and_coverage(full, dependency):
+def test_dependency_matches_the_panel_and_coverage(full_ledger, dependency):
     # NA outside SIPRI coverage (1950–2021)
     for year in (1949, 2022):
         row = _one(dependency, ccode=750, year=year)
@@ -102,16 +85,16 @@ def test_dependency_matches_the_panel_and_coverage(full, dependency):
         == dependency.filter(pl.col("arms_import_stock") == 0).height
     )
     # the top share is the panel's arms_dependence of that supplier (up to SIPRI's few non-state suppliers)
-    p = panel.dyad_years(full, years=(2010, 2010)).add_arms().frame
+    p = panel.dyad_years(full_ledger, years=(2010, 2010)).add_arms().frame
     dep = p.filter(pl.col("ccode1") == 365, pl.col("ccode2") == 750)["arms_dependence"].item()
     assert _one(dependency, ccode=750, year=2010)["top_share"] == pytest.approx(dep, rel=0.02)
 
 
-def test_engaging_india_exposes_a_patron_to_its_rivalries(full):
+def test_engaging_india_exposes_a_patron_to_its_rivalries(full_ledger):
     edges = pl.DataFrame(
         {"patron": [2, 2, 710, 2], "target": [750, 750, 750, 750], "year": [2005, 2010, 2005, 2012]}
     )
-    out = risk.escalation_exposure(full, edges)
+    out = risk.escalation_exposure(full_ledger, edges)
     us = _one(out, patron=2, year=2005)
     # Thompson–Dreyer: India's rivals are Pakistan and China, both contiguous by land (weight 2)
     assert us["rivals_of_target"] >= 2 and us["contiguous_rivals"] >= 2 and us["exposure"] >= 4.0
@@ -121,23 +104,25 @@ def test_engaging_india_exposes_a_patron_to_its_rivalries(full):
     # TD ends in 2010: NA after, TSS covers 2012
     assert _one(out, patron=2, year=2010)["rivals_of_target"] >= 2
     assert _one(out, patron=2, year=2012)["rivals_of_target"] is None
-    tss = risk.escalation_exposure(full, edges, (2012, 2012), rivalry="tss")
+    tss = risk.escalation_exposure(full_ledger, edges, (2012, 2012), rivalry="tss")
     assert tss.height == 1 and tss["rivals_of_target"].item() >= 2
     # custom weights: land contiguity counts 3
-    heavy = risk.escalation_exposure(full, edges, (2005, 2005), weights={0: 1.0, 1: 3.0})
+    heavy = risk.escalation_exposure(full_ledger, edges, (2005, 2005), weights={0: 1.0, 1: 3.0})
     assert _one(heavy, patron=2)["exposure"] == pytest.approx(6.0)
 
 
-def test_exposure_accepts_panels_and_checks_input(full):
-    p = panel.dyad_years(full, years=(2005, 2005)).frame.filter(
+def test_exposure_accepts_panels_and_checks_input(full_ledger):
+    p = panel.dyad_years(full_ledger, years=(2005, 2005)).frame.filter(
         pl.col("ccode1") == 2, pl.col("ccode2") == 750
     )
-    out = risk.escalation_exposure(full, p)
+    out = risk.escalation_exposure(full_ledger, p)
     assert out.height == 1 and out["rivals_of_target"].item() >= 2
     # a target with no rivals is exposed to none (0, not NA)
-    iceland = risk.escalation_exposure(full, pl.DataFrame({"patron": [2], "target": [395], "year": [2005]}))
+    iceland = risk.escalation_exposure(
+        full_ledger, pl.DataFrame({"patron": [2], "target": [395], "year": [2005]})
+    )
     assert iceland["rivals_of_target"].item() == 0 and iceland["exposure"].item() == 0.0
     with pytest.raises(risk.RiskError):
-        risk.escalation_exposure(full, pl.DataFrame({"a": [1]}))
+        risk.escalation_exposure(full_ledger, pl.DataFrame({"a": [1]}))
     with pytest.raises(risk.RiskError):
-        risk.escalation_exposure(full, p, rivalry="cold")
+        risk.escalation_exposure(full_ledger, p, rivalry="cold")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from legation.text import integer
+from legation._parse import integer
 
 
 @given(st.integers(min_value=-(10**12), max_value=10**12))

@@ -89,3 +89,51 @@ class LedgerLocked(LedgerError):
 
 class SchemaVersionError(LedgerError):
     """The ledger was written by a newer legation than this one."""
+
+
+class InvalidValueError(LegationError, ValueError):
+    """A value that breaks one of legation's rules (a date, a unit, a membership spell, a source id…).
+
+    A `ValueError` too, so pydantic reports it as a validation error of the field it came from.
+    """
+
+
+class UnknownNameError(LegationError, KeyError):
+    """A name with no entry in one of legation's registries (an instrument, a group, an importer);
+    the message lists the known names. A `KeyError` too, for callers that look names up."""
+
+    def __str__(self) -> str:
+        # KeyError's own str() quotes its message as if it were the missing key
+        return str(self.args[0]) if self.args else ""
+
+
+class ImporterError(LegationError):
+    """An importer returned rows that break its contract with the ledger (a bug in legation or in a
+    plug-in importer, not bad data): report it with the source id and the message."""
+
+
+class WrongTypeError(LegationError, TypeError):
+    """A value of the wrong type where legation cannot guess the intended one (a CAMEO code given
+    as a number loses its leading zero)."""
+
+
+class PanelError(LegationError, ValueError):
+    """A panel verb given a frame it cannot work on (wrong kind, missing keys, duplicate rows), or a
+    channel the ledger cannot supply."""
+
+
+class MeasureError(LegationError, ValueError):
+    """A measure given input it cannot use (a bad edge or influence frame, an unknown option)."""
+
+
+class NeedsDataError(LedgerError, LookupError):
+    """The ledger lacks the data a question needs; the message says what to import."""
+
+
+class NotFoundError(LegationError, LookupError):
+    """Something asked for by name is not in the ledger (a channel, an import, a source); ``what``
+    names the kind of thing, for faces that report it (``channel``)."""
+
+    def __init__(self, message: str, *, what: str = "thing"):
+        super().__init__(message)
+        self.what = what

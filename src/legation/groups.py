@@ -7,6 +7,7 @@ into its members; panels expand it to members through these spells when asked.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -15,7 +16,8 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from legation.text import integer
+from legation._parse import integer
+from legation.errors import InvalidValueError, UnknownNameError
 
 
 def _partial(value: object, *, end: bool) -> object:
@@ -52,7 +54,9 @@ class Membership(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Membership:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"membership of {self.state} ends {self.end} before it starts {self.start}")
+            raise InvalidValueError(
+                f"membership of {self.state} ends {self.end} before it starts {self.start}: fix the spell"
+            )
         return self
 
 
@@ -85,7 +89,7 @@ class Groups:
 
     items: tuple[Group, ...]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Group]:
         return iter(self.items)
 
     def __len__(self) -> int:
@@ -101,7 +105,9 @@ class Groups:
     def get(self, group_id: str) -> Group:
         g = self.find(group_id)
         if g is None:
-            raise KeyError(f"unknown group {group_id!r}; known: {', '.join(x.id for x in self.items)}")
+            raise UnknownNameError(
+                f"unknown group {group_id!r}; known: {', '.join(x.id for x in self.items)}"
+            )
         return g
 
 
@@ -115,3 +121,15 @@ def parse(text: str) -> Groups:
 def bundled() -> Groups:
     """The groups shipped with the package (`data/groups.yaml`, each with its source URL)."""
     return parse((resources.files("legation") / "data" / "groups.yaml").read_text("utf-8"))
+
+
+MAJORS = "P5"
+"""The group whose members are legation's major powers."""
+
+
+def majors() -> tuple[int, ...]:
+    """COW codes of today's major powers, the five permanent members of the UN Security Council, in
+    display order (US, China, Russia, UK, France): the default patrons of contests, alignment with the
+    majors and validation. Their history is the ``P5`` group's (`bundled`)."""
+    group = bundled().get(MAJORS)
+    return tuple(dict.fromkeys(m.state for m in group.members if m.end is None))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from legation.errors import UnknownNameError, WrongTypeError
+
 
 class Unit(StrEnum):
     """Units an engagement's magnitude can be measured in."""
@@ -202,15 +204,15 @@ CAMEO: MappingProxyType[str, tuple[Instrument, CameoCode]] = MappingProxyType(
 
 
 def get(name: str) -> Instrument:
-    """Return the instrument called ``name`` or raise a KeyError listing the valid names."""
+    """Return the instrument called ``name`` or raise an `UnknownNameError` listing the valid names."""
     try:
         return INSTRUMENTS[name]
     except KeyError:
-        raise KeyError(f"unknown instrument {name!r}; expected one of: {', '.join(NAMES)}") from None
+        raise UnknownNameError(f"unknown instrument {name!r}; expected one of: {', '.join(NAMES)}") from None
 
 
 def from_cameo(code: str) -> tuple[Instrument, CameoCode] | None:
     """The instrument a CAMEO event code records, or None when it records none."""
     if not isinstance(code, str):
-        raise TypeError(f"CAMEO codes are strings ('062', not 62); got {code!r}")
+        raise WrongTypeError(f"CAMEO codes are strings ('062', not 62): quote the code; got {code!r}")
     return CAMEO.get(code)

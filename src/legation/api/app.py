@@ -14,11 +14,14 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from legation import __version__
-from legation.api import problems, views
+from legation.api import problems
 from legation.api.access import LedgerAccess
 from legation.api.cache import ResponseCache
+from legation.api.geometry import world_geometry
 from legation.api.routes import catalog, measures, panels, records
 from legation.errors import LedgerError
+from legation.ledger import reads
+from legation.measures import profiles
 
 MAX_UPLOAD = 20 * 1024 * 1024
 """Default upload limit (bytes): larger files go through `legation import`."""
@@ -78,9 +81,9 @@ def plotly_js() -> Path:
 def _warm(access: LedgerAccess) -> None:
     """Compute what the overview needs before the first visitor asks (errors surface on request)."""
     try:
-        access.cached("state_names", views.state_names)
-        access.cached("influence", views.influence)
-        views.world_geometry()
+        access.cached("state_names", reads.state_names)
+        access.cached("influence", profiles.influence)
+        world_geometry()
     except Exception:  # the same error is answered as a problem on request
         return
 

@@ -10,14 +10,15 @@ import polars as pl
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from legation._parse import integer
 from legation.api.access import LedgerAccess
 from legation.api.problems import Problem
 from legation.errors import UnknownStateError
 from legation.ledger.store import Ledger
-from legation.text import integer
+from legation.years import FIRST_YEAR, LAST_YEAR
 
 MAX_PAGE = 1000
-MIN_YEAR, MAX_YEAR = 1816, 2100
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 
 
 class Page(BaseModel):

@@ -10,7 +10,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from legation.api.access import LedgerBusy
-from legation.errors import InputError, LegationError
+from legation.errors import (
+    InputError,
+    LegationError,
+    MeasureError,
+    NeedsDataError,
+    NotFoundError,
+    PanelError,
+    UnknownStateError,
+)
 
 MEDIA_TYPE = "application/problem+json"
 TITLES = {
@@ -94,8 +102,27 @@ def install(app: FastAPI) -> None:
     async def _busy(request: Request, exc: LedgerBusy) -> JSONResponse:
         return problem(request, 503, str(exc), slug="ledger-busy", headers={"Retry-After": "2"})
 
+    @app.exception_handler(NeedsDataError)
+    async def _needs(request: Request, exc: NeedsDataError) -> JSONResponse:
+        return problem(request, 409, str(exc), slug="needs-data")
+
+    @app.exception_handler(NotFoundError)
+    async def _missing(request: Request, exc: NotFoundError) -> JSONResponse:
+        return problem(request, 404, str(exc), slug=f"no-such-{exc.what}")
+
+    @app.exception_handler(UnknownStateError)
+    async def _unknown(request: Request, exc: UnknownStateError) -> JSONResponse:
+        return problem(request, 404, str(exc), slug="unknown-state")
+
+    async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
+        return problem(request, 422, str(exc), slug="invalid-request")
+
+    app.add_exception_handler(PanelError, _invalid_input)
+    app.add_exception_handler(MeasureError, _invalid_input)
+
     @app.exception_handler(LegationError)
     async def _legation(request: Request, exc: LegationError) -> JSONResponse:
+        """Any other error of legation's own is the request's fault, never a 500."""
         return problem(request, 400, str(exc), slug="bad-request")
 
     @app.exception_handler(Exception)

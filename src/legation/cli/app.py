@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from legation.errors import LegationError
+from legation import years as years_
+from legation.errors import InvalidValueError, LegationError
 
 app = typer.Typer(
     name="legation",
@@ -63,3 +64,11 @@ def stages(title: str) -> Iterator[Callable[[str], None]]:
     ) as bar:
         task = bar.add_task(title, total=None)
         yield lambda stage: bar.update(task, description=f"{title}: {stage}")
+
+
+def year_span(text: str) -> tuple[int, int]:
+    """A ``--years`` value (``1990-2015``, ``1990–2015`` or ``2010``) as a span, or a usage error."""
+    try:
+        return years_.span(text)
+    except InvalidValueError as e:
+        raise typer.BadParameter(str(e)) from None

@@ -20,15 +20,12 @@ from rich.table import Table
 from legation.cli.app import DbOption, app, command, console, err_console
 from legation.errors import LedgerError
 from legation.ledger import fetch as fetching
+from legation.ledger import reads
 from legation.ledger.importers import SourceReport, importers, run
-from legation.ledger.schema import TABLES
 from legation.ledger.store import Ledger
 
 data = typer.Typer(help="Published datasets: list them, fetch the official files, import a directory.")
 app.add_typer(data, name="data")
-
-_COUNTED = [t for t in TABLES if t not in ("sources", "imports")]
-
 
 @command("list", group=data)
 def list_(db: DbOption = None) -> None:
@@ -36,11 +33,7 @@ def list_(db: DbOption = None) -> None:
     held: dict[str, dict[str, int]] = {}
     try:
         with Ledger(db, read_only=True) as led:
-            for table in _COUNTED:
-                for sid, n in led.con.execute(
-                    f"SELECT source_id, count(*) FROM {table} GROUP BY 1"
-                ).fetchall():
-                    held.setdefault(sid, {})[table] = n
+            held = reads.rows_by_table(led)
     except LedgerError as e:  # no ledger yet: list the sources anyway
         err_console.print(f"[dim]{e}[/]")
     table = Table("source", "name", "version", "coverage", "files", "in the ledger")

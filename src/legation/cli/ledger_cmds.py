@@ -12,11 +12,11 @@ import polars as pl
 import typer
 from rich.table import Table
 
+from legation._parse import integer
 from legation.cli.app import DbOption, command, console, stages
-from legation.ledger import export
+from legation.ledger import export, reads
 from legation.ledger.importing import import_file
 from legation.ledger.store import Ledger
-from legation.text import integer
 
 
 class OutFormat(StrEnum):
@@ -172,9 +172,7 @@ def sources(
     """List the datasets in the ledger with version, coverage and licence."""
     with Ledger(db, read_only=True) as led:
         frame = led.sources()
-        counts = dict(
-            led.con.execute("SELECT source_id, count(*) FROM engagements GROUP BY source_id").fetchall()
-        )
+        counts = {sid: n.get("engagements", 0) for sid, n in reads.rows_by_table(led).items()}
     if format is not OutFormat.TABLE:
         frame = frame.with_columns(
             pl.col("id").replace_strict(counts, default=0, return_dtype=pl.Int64).alias("engagements")

@@ -9,18 +9,14 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from legation.cli.app import DbOption, command, console, stages
+from legation.cli.app import DbOption, command, console, stages, year_span
+from legation.errors import NeedsDataError, NotFoundError
+from legation.groups import majors
 from legation.ledger.store import Ledger
+from legation.states.resolve import to_iso3
 
-P5_TEXT = "USA,GBR,FRA,RUS,CHN"
-
-
-def _span(text: str) -> tuple[int, int]:
-    try:
-        lo, _, hi = text.partition("-")
-        return int(lo), int(hi or lo)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r}: give years as 1995-2015") from None
+MAJORS_TEXT = ",".join(to_iso3(c) or str(c) for c in majors())
+"""The default patrons as the options show them: the major powers (`legation.groups.majors`)."""
 
 
 def _codes(led: Ledger, text: str) -> list[int]:
@@ -44,7 +40,7 @@ def _print(frame: pl.DataFrame, title: str) -> None:
 def influence_cmd(
     target: Annotated[str, typer.Option(help="Target state (name, ISO3 or COW code).")],
     years: Annotated[str, typer.Option(help="Years, e.g. 1995-2015.")] = "1995-2015",
-    patrons: Annotated[str, typer.Option(help="Patrons, comma-separated.")] = P5_TEXT,
+    patrons: Annotated[str, typer.Option(help="Patrons, comma-separated.")] = MAJORS_TEXT,
     out: Annotated[
         Path | None, typer.Option(help="Also write every channel score to this Parquet file.")
     ] = None,
@@ -52,15 +48,18 @@ def influence_cmd(
 ) -> None:
     """The influence contest over a target: each patron's composite influence and share, by year."""
     from legation.measures import influence as inf
+    from legation.measures import profiles
 
-    span = _span(years)
+    span = year_span(years)
     with Ledger(db, read_only=True) as led, stages("influence") as progress:
         tgt = _codes(led, target)[0]
         pats = _codes(led, patrons)
         progress("channel stocks")
-        infl = inf.influence(led, (min(span[0], 1946), span[1]))
-    infl = infl.filter(pl.col("year").is_between(*span))
+        infl, basis = profiles.influence(led, span)
     contest = inf.contest(infl, tgt, pats)
+    if contest.height == 0:
+        console.print(f"no influence on {target} in {years} ({basis} basis)")
+        return
     wide = contest.pivot("patron", index="year", values="share").sort("year")
     names = {str(c): led_name for c, led_name in zip(pats, patrons.split(","), strict=False)}
     _print(
@@ -80,11 +79,11 @@ def scores_cmd(
 ) -> None:
     """Defence-networks scores (0–100) and the Power Gap for one year."""
     from legation.measures import influence as inf
-    from legation.measures import scores
+    from legation.measures import profiles, scores
 
     with Ledger(db, read_only=True) as led, stages("scores") as progress:
         progress("defence networks")
-        dn = scores.defence_networks(led, (year, year))
+        dn = profiles.national_scores(led, year)
         progress("power gap")
         gap = scores.power_gap(
             led, inf.influence(led, (1946, year)).filter(pl.col("year") == year), (year, year)
@@ -111,7 +110,7 @@ def validate_cmd(
 
     with Ledger(db, read_only=True) as led, stages("validating") as progress:
         progress(f"fitting on {train}, scoring {test}")
-        result = validate(led, train=_span(train), test=_span(test), boot=boot)
+        result = validate(led, train=year_span(train), test=year_span(test), boot=boot)
     table = result.table()
     _print(table, f"within-target and pooled Spearman ρ, top-1 accuracy; test {test}, fitted on {train}")
     f = result.fitted
@@ -131,20 +130,21 @@ def validate_cmd(
 def network_cmd(
     year: Annotated[int, typer.Option(help="Year.")] = 2010,
     channel: Annotated[
-        str, typer.Option(help="alliance, arms, exercise or composite (influence).")
+        str, typer.Option(help="alliance, arms, exercise, an instrument, or composite (influence).")
     ] = "alliance",
     top: Annotated[int, typer.Option(help="How many states to show.")] = 15,
     db: DbOption = None,
 ) -> None:
     """One year's network of a channel: the most central states and the blocs (Leiden communities)."""
-    from legation.measures import influence as inf
     from legation.measures import networks as nets
+    from legation.measures import profiles
 
+    year_span(str(year))
     with Ledger(db, read_only=True) as led, stages("network") as progress:
         progress(f"{channel} edges")
         if channel == "composite":
-            infl = inf.influence(led, (1946, year)).filter(pl.col("year") == year)
-            edges = infl.select(
+            infl, _ = profiles.influence(led, (year, year))
+            edges = infl.filter(pl.col("year") == year).select(
                 pl.col("patron").alias("ccode1"),
                 pl.col("target").alias("ccode2"),
                 "year",
@@ -152,13 +152,17 @@ def network_cmd(
             )
             directed = True
         else:
-            if channel not in nets.CHANNELS:
-                raise typer.BadParameter(f"channel is one of {sorted(nets.CHANNELS)} or composite")
-            edges = nets.channel_edges(led, channel, (year, year), decay=channel != "alliance")  # type: ignore[arg-type]
-            directed = channel == "arms"
+            edges, directed, _ = profiles.network_edges(led, channel, year)
         graphs = nets.yearly_graphs(edges, directed=directed)
         if year not in graphs:
-            raise typer.BadParameter(f"no {channel} edges in {year} (outside the source's coverage?)")
+            known = profiles.network_channels(led)
+            if not known:
+                raise NeedsDataError(profiles.NO_ENGAGEMENTS)
+            raise NotFoundError(
+                f"no {channel} edges in {year} (outside the source's coverage?); channels with data: "
+                f"{', '.join(known)}",
+                what="channel",
+            )
         progress("centrality and blocs")
         cent = nets.centrality(graphs)
         blocs = nets.blocs(graphs)

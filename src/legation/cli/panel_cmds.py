@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from legation.cli.app import DbOption, app, command, console, err_console
+from legation.cli.app import DbOption, app, command, console, err_console, year_span
 from legation.ledger.store import Ledger
 from legation.panel import VERBS, PanelError, dyad_years, state_years
 from legation.panel.verbs import verbs_named
@@ -24,14 +24,6 @@ def _verbs(text: str) -> list[str]:
         return verbs_named(text)
     except PanelError as e:
         raise typer.BadParameter(str(e)) from None
-
-
-def _years(text: str) -> tuple[int, int]:
-    try:
-        lo, _, hi = text.partition("-")
-        return int(lo), int(hi or lo)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r}: give years as 1990-2015") from None
 
 
 @command("build", group=panel_app)
@@ -54,7 +46,7 @@ def build(
     if system not in ("cow", "gw"):
         raise typer.BadParameter("system is cow or gw")
     verbs = _verbs(add)
-    span = _years(years)
+    span = year_span(years)
     with (
         Ledger(db, read_only=True) as led,
         Progress(

@@ -7,6 +7,7 @@ from typing import IO, Literal
 
 import polars as pl
 
+from legation.errors import InvalidValueError
 from legation.ledger.records import COLUMNS
 
 _SHOWN = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
@@ -59,4 +60,4 @@ def write(
     elif fmt == "json":
         frame.write_json(target)  # type: ignore[arg-type]
     else:
-        raise ValueError(f"unknown format {fmt!r}; use csv, parquet or json")
+        raise InvalidValueError(f"unknown format {fmt!r}; use csv, parquet or json")

@@ -10,7 +10,6 @@ checksum the importer pins, or else against the one recorded the first time it w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import urllib.error
@@ -22,6 +21,7 @@ from pathlib import Path
 import platformdirs
 
 from legation.errors import LegationError
+from legation.ledger.digest import sha256_files
 from legation.ledger.importers.base import Download
 
 CHUNK = 1 << 16
@@ -71,7 +71,7 @@ def _one(
 ) -> Fetched:
     target = root / d.path
     expected = d.sha256 or sums.get(d.path)
-    if target.is_file() and expected is not None and _sha256(target) == expected:
+    if target.is_file() and expected is not None and sha256_files([target]) == expected:
         return Fetched(target, expected, "cached", url)
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".part")
@@ -105,7 +105,7 @@ def _one(
             f"{root} (as {d.path}) or import a local copy with `legation data import-dir DIR`; what was "
             f"fetched so far is kept in {part.name} and resumed next time"
         ) from e
-    digest = _sha256(part)
+    digest = sha256_files([part])
     if expected is not None and digest != expected:
         part.unlink()
         raise FetchError(
@@ -132,11 +132,3 @@ class _Checksums:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.sums, indent=1, sort_keys=True))
         tmp.replace(self.path)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

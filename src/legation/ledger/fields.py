@@ -13,6 +13,7 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from legation.errors import InvalidValueError
 from legation.instruments import INSTRUMENTS, NAMES, Unit
 
 
@@ -36,29 +37,29 @@ def parse_date(text: str, *, end: bool = False) -> tuple[date, Precision]:
     m = _ISO.match(s)
     if not m:
         if _SLASHED.match(s):
-            raise ValueError("ambiguous date: day and month order is unclear; write YYYY-MM-DD")
-        raise ValueError("not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
+            raise InvalidValueError("ambiguous date: day and month order is unclear; write YYYY-MM-DD")
+        raise InvalidValueError("not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
     if y < 1800:
-        raise ValueError("year before 1800 is outside the state system")
+        raise InvalidValueError("year before 1800 is outside the state system")
     if mo is None:
         return (date(y, 12, 31) if end else date(y, 1, 1)), Precision.YEAR
     month = int(mo)
     if not 1 <= month <= 12:
-        raise ValueError(f"month {month} does not exist")
+        raise InvalidValueError(f"month {month} does not exist")
     if d is None:
         last = calendar.monthrange(y, month)[1]
         return date(y, month, last if end else 1), Precision.MONTH
     try:
         return date(y, month, int(d)), Precision.DAY
     except ValueError:
-        raise ValueError(f"day {int(d)} does not exist in {y}-{month:02d}") from None
+        raise InvalidValueError(f"day {int(d)} does not exist in {y}-{month:02d}") from None
 
 
 def parse_instrument(text: str) -> str:
     name = text.strip().lower()
     if name not in INSTRUMENTS:
-        raise ValueError(f"unknown instrument; expected one of: {', '.join(NAMES)}")
+        raise InvalidValueError(f"unknown instrument; expected one of: {', '.join(NAMES)}")
     return name
 
 
@@ -69,13 +70,13 @@ def parse_unit(text: str | None, instrument: str, has_magnitude: bool) -> str:
         if len(inst.units) == 1 or not has_magnitude:
             return inst.default_unit.value
         allowed = ", ".join(u.value for u in inst.units)
-        raise ValueError(f"a magnitude needs a unit for {instrument}: one of {allowed}")
+        raise InvalidValueError(f"a magnitude needs a unit for {instrument}: one of {allowed}")
     unit = text.strip().lower()
     if unit not in Unit.__members__.values():
-        raise ValueError(f"unknown unit; expected one of: {', '.join(u.value for u in Unit)}")
+        raise InvalidValueError(f"unknown unit; expected one of: {', '.join(u.value for u in Unit)}")
     if unit not in inst.units:
         allowed = ", ".join(u.value for u in inst.units)
-        raise ValueError(f"unit {unit} does not measure {instrument}; use one of: {allowed}")
+        raise InvalidValueError(f"unit {unit} does not measure {instrument}; use one of: {allowed}")
     return unit
 
 
@@ -85,11 +86,11 @@ def parse_magnitude(value: object) -> float | None:
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError("not a number") from None
+        raise InvalidValueError("not a number") from None
     if not math.isfinite(x):
-        raise ValueError("magnitude must be finite")
+        raise InvalidValueError("magnitude must be finite")
     if x < 0:
-        raise ValueError("magnitude must not be negative; record withdrawals with polarity -1")
+        raise InvalidValueError("magnitude must not be negative; record withdrawals with polarity -1")
     return x
 
 
@@ -102,7 +103,7 @@ def parse_polarity(value: object) -> int:
     key = str(int(value)) if isinstance(value, int | float) and float(value).is_integer() else str(value)
     key = key.strip()
     if key not in _POLARITY:
-        raise ValueError("polarity must be +1 (cooperation) or -1 (suspension, expulsion)")
+        raise InvalidValueError("polarity must be +1 (cooperation) or -1 (suspension, expulsion)")
     return _POLARITY[key]
 
 
@@ -112,9 +113,9 @@ def parse_confidence(value: object) -> float:
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError("not a number") from None
+        raise InvalidValueError("not a number") from None
     if not 0.0 <= x <= 1.0:
-        raise ValueError("confidence must lie between 0 and 1")
+        raise InvalidValueError("confidence must lie between 0 and 1")
     return x
 
 
@@ -123,5 +124,5 @@ def parse_kind(value: object) -> str | None:
         return None
     kind = str(value).strip().lower()
     if kind not in ("state", "group", "nonstate"):
-        raise ValueError("kind must be state, group or nonstate")
+        raise InvalidValueError("kind must be state, group or nonstate")
     return kind

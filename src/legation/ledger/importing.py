@@ -18,18 +18,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import duckdb
 import polars as pl
 import yaml
 from pydantic import ValidationError
 
-from legation import __version__
 from legation.errors import InputError, Problem
+from legation.ledger.digest import sha256_files
 from legation.ledger.records import EngagementRecord
-from legation.ledger.schema import ENGAGEMENT_COLUMNS
+from legation.ledger.schema import frame_schema
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
 from legation.ledger.validate import MAX_PROBLEMS, unknown_source_message, validate_frame
+from legation.ledger.writing import ID_SQL, engagement_rows, insert_engagements, log_import, next_import_id
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".yaml": "yaml", ".yml": "yaml"}
 Progress = Callable[[str], None]
@@ -97,7 +103,9 @@ def _import_file(
     return report
 
 
-def import_frame(ledger: Ledger, frame, *, name: str = "<frame>", source: str | None = None) -> ImportReport:
+def import_frame(
+    ledger: Ledger, frame: pl.DataFrame | pd.DataFrame, *, name: str = "<frame>", source: str | None = None
+) -> ImportReport:
     """Import engagements from a polars or pandas frame with the columns of a CSV import."""
     t0 = time.perf_counter()
     df = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
@@ -285,67 +293,30 @@ def _unknown_source(src: object, known: Iterable[str], line: int | None, file: s
     return Problem("source", src, unknown_source_message(known), row=line, file=file)
 
 
-def _rows_frame(rows: list[dict]) -> pl.DataFrame:
-    schema = {
-        "_line": pl.Int64,
-        "id": pl.String,
-        "instrument": pl.String,
-        "actor_kind": pl.String,
-        "actor_ccode": pl.Int16,
-        "actor": pl.String,
-        "partner_kind": pl.String,
-        "partner_ccode": pl.Int16,
-        "partner": pl.String,
-        "start_date": pl.Date,
-        "start_precision": pl.String,
-        "end_date": pl.Date,
-        "end_precision": pl.String,
-        "magnitude": pl.Float64,
-        "unit": pl.String,
-        "polarity": pl.Int8,
-        "confidence": pl.Float64,
-        "source_id": pl.String,
-        "source_ref": pl.String,
-        "note": pl.String,
-    }
+def _rows_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
+    schema = {"_line": pl.Int64(), **frame_schema("engagements", without=("import_id", "details"))}
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
 # writing --------------------------------------------------------------------------------------
-
-_IDENTITY = (
-    "instrument",
-    "actor_kind",
-    "coalesce(CAST(actor_ccode AS VARCHAR), actor)",
-    "partner_kind",
-    "coalesce(CAST(partner_ccode AS VARCHAR), partner)",
-    "CAST(start_date AS VARCHAR)",
-    "start_precision",
-    "coalesce(CAST(end_date AS VARCHAR), '')",
-    "coalesce(end_precision, '')",
-    "coalesce(CAST(magnitude AS VARCHAR), '')",
-    "unit",
-    "CAST(polarity AS VARCHAR)",
-    "source_id",
-    "coalesce(source_ref, '')",
-)
-ID_SQL = "'e' || left(md5(concat_ws('|', " + ", ".join(_IDENTITY) + ")), 20)"
-"""Stable id of a row without one: what it says, not where it stands in a file."""
 
 
 def _write(
     ledger: Ledger, rows: pl.DataFrame, path: Path, fmt: str, sources: list[str], file: str
 ) -> ImportReport:
     """Replace this source's rows with the same ids and insert the rest, in one transaction."""
-    digest = _sha256(path) if path.is_file() else _frame_digest(rows)
+    digest = sha256_files([path]) if path.is_file() else _frame_digest(rows)
+    started = datetime.now()
     con = ledger.con
-    cols = [c for c in ENGAGEMENT_COLUMNS if c != "import_id"]
-    values = ", ".join(f"coalesce(id, {ID_SQL}) AS id" if c == "id" else c for c in cols)
-    con.register("_rows", rows.to_arrow())
+    none = pl.lit(None, pl.String)
+    con.register(
+        "_rows", engagement_rows(rows.with_columns(details=none, _key=none), keep=["_line"]).to_arrow()
+    )
     try:
         with ledger.transaction():
             clash = con.execute(
-                f"SELECT r._line, r.id, e.source_id FROM (SELECT _line, {values} FROM _rows) r "
+                f"SELECT r._line, r.id, e.source_id FROM (SELECT _line, {ID_SQL} AS id, source_id "
+                "FROM _rows) r "
                 "JOIN engagements e USING (id) WHERE e.source_id <> r.source_id "
                 "ORDER BY r._line LIMIT ?",
                 [MAX_PROBLEMS],
@@ -358,12 +329,9 @@ def _write(
                     ],
                     file=file,
                 )
-            import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
-            con.execute(f"DELETE FROM engagements WHERE id IN (SELECT coalesce(id, {ID_SQL}) FROM _rows)")
-            con.execute(
-                f"INSERT INTO engagements ({', '.join(cols)}, import_id) SELECT {values}, ? FROM _rows",
-                [import_id],
-            )
+            import_id = next_import_id(con)
+            con.execute(f"DELETE FROM engagements WHERE id IN (SELECT {ID_SQL} FROM _rows)")
+            insert_engagements(con, "_rows", import_id)
             _refuse_duplicates(con, import_id, file)
             used = [
                 r[0]
@@ -371,28 +339,23 @@ def _write(
                     "SELECT DISTINCT source_id FROM engagements WHERE import_id = ?", [import_id]
                 ).fetchall()
             ]
-            now = datetime.now()
-            con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    import_id,
-                    file,
-                    digest,
-                    fmt,
-                    rows.height,
-                    rows.height,
-                    sorted(set(used) | set(sources)),
-                    now,
-                    now,
-                    __version__,
-                ],
+            log_import(
+                con,
+                import_id,
+                path=file,
+                sha256=digest,
+                format=fmt,
+                rows_read=rows.height,
+                rows_written=rows.height,
+                sources=sorted(set(used) | set(sources)),
+                started_at=started,
             )
     finally:
         con.unregister("_rows")
     return ImportReport(file, fmt, rows.height, rows.height, sorted(set(used)), import_id=import_id)
 
 
-def _refuse_duplicates(con, import_id: int, file: str) -> None:
+def _refuse_duplicates(con: duckdb.DuckDBPyConnection, import_id: int, file: str) -> None:
     """Two rows of one import with one id are one engagement written twice: refuse the file.
 
     Grouping on a 64-bit hash of the id is cheap; only hash collisions are compared exactly.
@@ -404,7 +367,7 @@ def _refuse_duplicates(con, import_id: int, file: str) -> None:
     if not suspects:
         return
     dup = con.execute(
-        f"SELECT id, list(_line ORDER BY _line) FROM (SELECT _line, coalesce(id, {ID_SQL}) AS id "
+        f"SELECT id, list(_line ORDER BY _line) FROM (SELECT _line, {ID_SQL} AS id "
         "FROM _rows) WHERE hash(id) IN (SELECT unnest(?)) GROUP BY id HAVING count(*) > 1 "
         "ORDER BY min(_line) LIMIT ?",
         [[h for (h,) in suspects], MAX_PROBLEMS],
@@ -429,11 +392,3 @@ def _frame_digest(rows: pl.DataFrame) -> str:
     buf = io.BytesIO()
     rows.write_ipc(buf)
     return hashlib.sha256(buf.getvalue()).hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from legation.errors import UnknownStateError
+from legation.errors import InvalidValueError, UnknownStateError
 from legation.ledger import fields
 from legation.states.resolve import Actor, ActorKind, Resolver
 
@@ -134,12 +134,12 @@ class EngagementRecord(BaseModel):
         self.unit = fields.parse_unit(self.unit, self.instrument, self.magnitude is not None)
         start, _ = fields.parse_date(self.start)
         if self.end is not None and fields.parse_date(self.end, end=True)[0] < start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise InvalidValueError(f"end {self.end} is before start {self.start}")
         resolver = (info.context or {}).get("resolver")
         if isinstance(resolver, Resolver):
             a, p = self.actors(resolver)
             if (a.kind, a.name) == (p.kind, p.name):
-                raise ValueError(f"actor and partner are the same ({a})")
+                raise InvalidValueError(f"actor and partner are the same ({a})")
         return self
 
     def actors(self, resolver: Resolver) -> tuple[Actor, Actor]:
@@ -186,4 +186,4 @@ def _side(
             return resolver.resolve(ccode, when, ActorKind.STATE)
         return resolver.resolve(text, when, kind)
     except UnknownStateError as e:
-        raise ValueError(f"{field}: {e}") from None
+        raise InvalidValueError(f"{field}: {e}") from None

@@ -6,7 +6,10 @@ written by a newer legation (higher version than `SCHEMA_VERSION`) is refused, n
 
 from __future__ import annotations
 
+from functools import cache
+
 import duckdb
+import polars as pl
 
 from legation.errors import SchemaVersionError
 
@@ -198,3 +201,20 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
         con.execute("ROLLBACK")
         raise
     return found
+
+
+@cache
+def _frame_schemas() -> dict[str, pl.Schema]:
+    con = duckdb.connect()
+    try:
+        for step in MIGRATIONS:
+            con.execute(step)
+        return {table: con.sql(f"SELECT * FROM {table} LIMIT 0").pl().schema for table in TABLES}
+    finally:
+        con.close()
+
+
+def frame_schema(table: str, *, without: tuple[str, ...] = ()) -> pl.Schema:
+    """The polars columns and types of one of `TABLES`, less ``without``: read from the tables the
+    migrations create (in memory, once), so the SQL above stays the only statement of each shape."""
+    return pl.Schema({c: t for c, t in _frame_schemas()[table].items() if c not in without})

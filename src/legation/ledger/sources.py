@@ -11,6 +11,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from legation.errors import InvalidValueError
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -36,13 +38,13 @@ class Source(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Source:
         if not _ID.match(self.id):
-            raise ValueError(f"source id {self.id!r} must be lower-case letters, digits, . _ -")
+            raise InvalidValueError(f"source id {self.id!r} must be lower-case letters, digits, . _ -")
         if (
             self.coverage_start is not None
             and self.coverage_end is not None
             and self.coverage_end < self.coverage_start
         ):
-            raise ValueError("coverage_end is before coverage_start")
+            raise InvalidValueError("coverage_end is before coverage_start")
         return self
 
     def covers(self, year: int, actor: int | None = None) -> bool:

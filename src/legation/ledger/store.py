@@ -12,14 +12,15 @@ import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal, overload
 
 import duckdb
 import polars as pl
 import pyarrow as pa
 from platformdirs import user_data_dir
 
-from legation.errors import LedgerError, LedgerLocked
+from legation.errors import InvalidValueError, LedgerError, LedgerLocked
 from legation.groups import Groups
 from legation.groups import bundled as bundled_groups
 from legation.ledger import schema
@@ -40,17 +41,27 @@ def default_path() -> Path:
     return Path(env) if env else Path(user_data_dir("legation")) / "ledger.duckdb"
 
 
+@overload
+def to_frame(table: pa.Table, as_: Literal["polars"]) -> pl.DataFrame: ...
+@overload
+def to_frame(table: pa.Table, as_: Literal["pandas"]) -> pd.DataFrame: ...
+@overload
+def to_frame(table: pa.Table, as_: Literal["arrow"]) -> pa.Table: ...
+@overload
+def to_frame(table: pa.Table, as_: Frame) -> pl.DataFrame | pd.DataFrame | pa.Table: ...
 def to_frame(table: pa.Table, as_: Frame) -> pl.DataFrame | pd.DataFrame | pa.Table:
     """An Arrow table as the caller's frame type, without copying where Arrow allows."""
     if as_ == "arrow":
         return table
     if as_ == "polars":
-        return pl.from_arrow(table)  # type: ignore[return-value]
+        out = pl.from_arrow(table)
+        assert isinstance(out, pl.DataFrame)  # an Arrow table (not an array) gives a frame
+        return out
     if as_ == "pandas":
         import pandas as pd
 
         return table.to_pandas(types_mapper=pd.ArrowDtype)
-    raise ValueError(f"as_ must be 'polars', 'pandas' or 'arrow', not {as_!r}")
+    raise InvalidValueError(f"as_ must be 'polars', 'pandas' or 'arrow', not {as_!r}")
 
 
 class Ledger:
@@ -64,6 +75,7 @@ class Ledger:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
         self.closed = False
+        self._depth = 0  # transactions open: only the outermost begins and ends one
         if read_only and not self.path.exists():
             raise LedgerError(f"no ledger at {self.path}: run `legation init` or `legation demo`")
         if not read_only:
@@ -76,6 +88,9 @@ class Ledger:
                 "`legation serve` answering requests (it lets go after 2 s idle; import through its "
                 "POST /api/imports, or retry); or use a copy of the file."
             ) from e
+        # DuckDB prints a progress bar on stdout for statements over 2 s: it would corrupt what the
+        # CLI and the benchmarks write there
+        self.con.execute("SET enable_progress_bar = false")
         if read_only:
             found = schema.version(self.con)
             if found != schema.SCHEMA_VERSION:
@@ -96,6 +111,7 @@ class Ledger:
         self.close()
 
     def close(self) -> None:
+        """Close the connection (a cursor from `cursor` closes only itself)."""
         self.con.close()
         self.closed = True
 
@@ -103,7 +119,7 @@ class Ledger:
         """The same ledger on a new cursor of this connection, for use from another thread (one
         DuckDB connection must not run two queries at once; its cursors may). Close it after use."""
         other = copy.copy(self)
-        other.con, other.closed = self.con.cursor(), False
+        other.con, other.closed, other._depth = self.con.cursor(), False, 0
         return other
 
     def _seed(self) -> None:
@@ -120,15 +136,64 @@ class Ledger:
     # transactions -----------------------------------------------------------------------------
 
     def transaction(self) -> _Transaction:
-        """A context manager: commits on success, rolls back on any exception."""
-        return _Transaction(self.con)
+        """A context manager: commits on success, rolls back on any exception. A transaction opened
+        inside another joins it: the outermost one commits or rolls back the whole."""
+        return _Transaction(self)
 
     # reading ----------------------------------------------------------------------------------
 
-    def query(self, sql: str, params: Sequence[object] | None = None, as_: Frame = "polars"):
+    @overload
+    def query(
+        self, sql: str, params: Sequence[object] | None = None, as_: Literal["polars"] = "polars"
+    ) -> pl.DataFrame: ...
+    @overload
+    def query(self, sql: str, params: Sequence[object] | None, as_: Literal["pandas"]) -> pd.DataFrame: ...
+    @overload
+    def query(self, sql: str, params: Sequence[object] | None, as_: Literal["arrow"]) -> pa.Table: ...
+    @overload
+    def query(
+        self, sql: str, params: Sequence[object] | None = None, *, as_: Literal["pandas"]
+    ) -> pd.DataFrame: ...
+    @overload
+    def query(
+        self, sql: str, params: Sequence[object] | None = None, *, as_: Literal["arrow"]
+    ) -> pa.Table: ...
+    @overload
+    def query(
+        self, sql: str, params: Sequence[object] | None = None, as_: Frame = "polars"
+    ) -> pl.DataFrame | pd.DataFrame | pa.Table: ...
+    def query(
+        self, sql: str, params: Sequence[object] | None = None, as_: Frame = "polars"
+    ) -> pl.DataFrame | pd.DataFrame | pa.Table:
         """Run a parameterised SQL query and return a frame of the caller's kind."""
         return to_frame(self.con.sql(sql, params=params).to_arrow_table(), as_)
 
+    @overload
+    def engagements(
+        self,
+        *,
+        actor: str | int | None = None,
+        partner: str | int | None = None,
+        instrument: str | Sequence[str] | None = None,
+        since: date | int | None = None,
+        until: date | int | None = None,
+        source: str | None = None,
+        details: bool = False,
+        as_: Literal["polars"] = "polars",
+    ) -> pl.DataFrame: ...
+    @overload
+    def engagements(
+        self,
+        *,
+        actor: str | int | None = None,
+        partner: str | int | None = None,
+        instrument: str | Sequence[str] | None = None,
+        since: date | int | None = None,
+        until: date | int | None = None,
+        source: str | None = None,
+        details: bool = False,
+        as_: Frame,
+    ) -> pl.DataFrame | pd.DataFrame | pa.Table: ...
     def engagements(
         self,
         *,
@@ -140,13 +205,14 @@ class Ledger:
         source: str | None = None,
         details: bool = False,
         as_: Frame = "polars",
-    ):
+    ) -> pl.DataFrame | pd.DataFrame | pa.Table:
         """Engagements matching every filter given; ``since``/``until`` bound the start date.
 
         ``details=True`` adds the ``details`` column: source-specific fields as JSON text (ATOP
         provisions, SIPRI weapon and delivery years, exercise domain and mission…).
         """
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         for col, who in (("actor", actor), ("partner", partner)):
             if who is not None:
                 a = self.resolver().resolve(who)
@@ -177,14 +243,21 @@ class Ledger:
         return self.query(sql, params, as_)
 
     def count(self, table: str = "engagements") -> int:
+        """Rows in one of the ledger's tables (`schema.TABLES`)."""
         if table not in schema.TABLES:
-            raise ValueError(f"no table {table!r}")
+            raise LedgerError(f"no table {table!r}; the ledger's tables are {', '.join(schema.TABLES)}")
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
-    def sources(self, as_: Frame = "polars"):
+    @overload
+    def sources(self, as_: Literal["polars"] = "polars") -> pl.DataFrame: ...
+    @overload
+    def sources(self, as_: Frame) -> pl.DataFrame | pd.DataFrame | pa.Table: ...
+    def sources(self, as_: Frame = "polars") -> pl.DataFrame | pd.DataFrame | pa.Table:
+        """Every registered source, one row each, by id."""
         return self.query("SELECT * EXCLUDE (added_at) FROM sources ORDER BY id", as_=as_)
 
     def source(self, source_id: str) -> Source:
+        """One registered source; a `LedgerError` naming the registered ones when it is absent."""
         rows = self.sources().filter(pl.col("id") == source_id).to_dicts()
         if not rows:
             known = ", ".join(self.sources()["id"].to_list())
@@ -203,7 +276,7 @@ class Ledger:
             "), ?) ORDER BY code, start_date",
             [system, system, STATES.id, STATES.id],
         )
-        return StateSystem(spells.cast(SPELL_SCHEMA), system)  # type: ignore[union-attr]
+        return StateSystem(spells.cast(SPELL_SCHEMA), system)
 
     def groups(self) -> Groups:
         return bundled_groups()
@@ -214,10 +287,15 @@ class Ledger:
             self._resolver = Resolver(self.states("cow"), self.groups())
         return self._resolver
 
+    def refresh(self) -> None:
+        """Forget what was read and cached (the resolver): call after a write that may change the
+        states or groups."""
+        self._resolver = None
+
     # writing ----------------------------------------------------------------------------------
 
     def register_source(self, src: Source) -> None:
-        """Add or update a source (by id)."""
+        """Add or update a source (by id); inside a `transaction`, as part of it."""
         with self.transaction():
             self._put_source(src)
 
@@ -255,12 +333,18 @@ class Ledger:
 
 
 class _Transaction:
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
 
     def __enter__(self) -> duckdb.DuckDBPyConnection:
-        self.con.execute("BEGIN TRANSACTION")
-        return self.con
+        if self.ledger._depth == 0:
+            self.ledger.con.execute("BEGIN TRANSACTION")
+        self.ledger._depth += 1
+        return self.ledger.con
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.ledger._depth -= 1
+        if self.ledger._depth == 0:
+            self.ledger.con.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -20,6 +21,9 @@ from legation.ledger.schema import ENGAGEMENT_COLUMNS
 from legation.ledger.store import Ledger
 from legation.states.resolve import Actor, ActorKind, Resolver
 from legation.states.system import StateSystem
+
+if TYPE_CHECKING:
+    from polars._typing import SchemaDict
 
 MAX_PROBLEMS = 50
 _SEP = "\x1f"
@@ -162,7 +166,7 @@ def _map(
     field: str,
     key: pl.Expr,
     fn: Callable,
-    outs: dict[str, pl.DataType],
+    outs: SchemaDict,
     *,
     nulls: bool = False,
 ) -> pl.DataFrame:
@@ -171,7 +175,8 @@ def _map(
     if not nulls:
         uniq = uniq.drop_nulls()
     keys = uniq["_u"].to_list()
-    answers, errors = [], []
+    answers: list[Any] = []
+    errors: list[str | None] = []
     for k in keys:
         try:
             got = fn(k)

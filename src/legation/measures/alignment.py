@@ -33,8 +33,11 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from legation.errors import LedgerError
+from legation.errors import MeasureError, NeedsDataError
+from legation.ledger import reads
 from legation.ledger.store import Ledger
+from legation.panel.channels import CHANNELS
+from legation.panel.votes import vote_matrix
 
 MEASURES = ("agree_yn", "agree3", "s_abs", "s_sq", "scott_pi", "cohen_kappa")
 """The measure columns of :func:`dyad_alignment`."""
@@ -62,35 +65,20 @@ def _votes(
     important_only: bool,
     states: Sequence[int] | None = None,
 ) -> pl.DataFrame:
-    if ledger.query("SELECT count(*) AS n FROM roll_calls WHERE source_id = ?", [source])["n"][0] == 0:
-        raise LedgerError(
+    if not reads.has_roll_calls(ledger, source):
+        raise NeedsDataError(
             f"no roll calls of source {source!r} in {ledger.path}; import it with "
             f"`legation data import-dir DIR --only {source}`"
         )
-    issue = ", unnest(r.issues) AS issue" if by_issue else ""
-    important = " AND r.important" if important_only else ""
-    params: list[object] = [source, int(years[0]), int(years[1])]
-    if states is not None:
-        important += " AND v.ccode IN (SELECT unnest(?))"
-        params.append([int(c) for c in states])
-    sql = (
-        f"SELECT CAST(year(r.date) AS SMALLINT) AS year, v.rcid, CAST(v.ccode AS SMALLINT) AS ccode, "
-        f"v.vote{issue} FROM votes v JOIN roll_calls r ON r.source_id = v.source_id AND r.rcid = v.rcid "
-        f"WHERE v.source_id = ? AND v.vote IN (1, 2, 3) AND year(r.date) BETWEEN ? AND ?{important}"
+    span = (int(years[0]), int(years[1]))
+    return reads.votes(
+        ledger, source, span, by_issue=by_issue, important_only=important_only, states=states
     )
-    if by_issue:  # one row per vote and issue; a roll call with several issues counts in each
-        sql = f"SELECT DISTINCT * FROM ({sql}) WHERE issue IS NOT NULL"
-    return ledger.query(sql, params)
 
 
 def _block(g: pl.DataFrame) -> dict[str, np.ndarray]:
     """All measures for one year (and issue): the pairs i < j that share at least one roll call."""
-    states = np.sort(g["ccode"].unique().to_numpy())
-    calls = np.sort(g["rcid"].unique().to_numpy())
-    m = np.zeros((states.size, calls.size), dtype=np.int8)
-    m[np.searchsorted(states, g["ccode"].to_numpy()), np.searchsorted(calls, g["rcid"].to_numpy())] = g[
-        "vote"
-    ].to_numpy()
+    states, m = vote_matrix(g)
     ind = [(m == k).astype(np.float64) for k in (1, 2, 3)]  # yes, abstain, no
     c = [[None] * 3 for _ in range(3)]  # c[k][l][i, j]: roll calls where i voted k and j voted l
     for k in range(3):
@@ -138,7 +126,7 @@ def dyad_alignment(
     ledger: Ledger,
     *,
     years: Sequence[int] = (1946, 2015),
-    source: str = "unvotes-voeten",
+    source: str | None = None,
     by_issue: bool = False,
     important_only: bool = False,
     states: Sequence[int] | None = None,
@@ -170,8 +158,8 @@ def dyad_alignment(
     keeps only the pairs among those COW codes (the measures of a pair do not depend on other states).
     """
     if years[0] > years[1]:
-        raise ValueError(f"years {tuple(years)}: the first must not be after the last")
-    votes = _votes(ledger, source, years, by_issue, important_only, states)
+        raise MeasureError(f"years {tuple(years)}: the first must not be after the last")
+    votes = _votes(ledger, source or CHANNELS["unga"].source, years, by_issue, important_only, states)
     keys = ["year", "issue"] if by_issue else ["year"]
     schema = {k: v for k, v in _SCHEMA.items() if by_issue or k != "issue"}
     out = []
@@ -209,9 +197,9 @@ def excess(alignment: pl.DataFrame, measure: str = "agree3", *, method: str = "m
     state's "closest" great power. Compare patrons for a target on ``excess`` instead.
     """
     if measure not in alignment.columns:
-        raise ValueError(f"no column {measure!r} in the alignment frame; measures: {', '.join(MEASURES)}")
+        raise MeasureError(f"no column {measure!r} in the alignment frame; measures: {', '.join(MEASURES)}")
     if method not in ("mean", "residual"):
-        raise ValueError(f"method {method!r}: use 'mean' or 'residual'")
+        raise MeasureError(f"method {method!r}: use 'mean' or 'residual'")
     keys = ["year", "issue"] if "issue" in alignment.columns else ["year"]
     und = alignment.select("ccode1", "ccode2", *keys, measure).filter(pl.col(measure).is_not_null())
     directed = pl.concat(

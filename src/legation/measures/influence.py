@@ -12,50 +12,30 @@ For every directed dyad-year, patron *i* → target *j*, and every channel *c*:
 
 The composite is the weighted mean of the channel scores available for the dyad-year (a channel is
 unavailable, NA, outside its sources' coverage: years, or patrons the source does not record), with
-documented default weights or weights fitted to UN voting alignment (`fit_weights`).
+documented default weights or weights fitted to UN voting alignment (`weights.fit_weights`).
+
+Channels come from the registry (`legation.panel.channels`): the research set over the published
+datasets (`influence`), or one channel per instrument over the ledger's own engagements
+(`ledger_influence`); both go through the same stocks, scores and composite.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 
-from legation.instruments import INSTRUMENTS
 from legation.ledger.store import Ledger
-from legation.panel.verbs import decayed
-
-
-@dataclass(frozen=True)
-class ChannelSpec:
-    """Where a channel's flows come from: (source id, instrument) pairs of the ledger, or ATOP."""
-
-    instrument: str
-    sources: tuple[str, ...]
-    undirected: bool = False
-    """Undirected instruments (exercises) give both directions the same flow."""
-    doc: str = ""
-
-
-CHANNELS: dict[str, ChannelSpec] = {
-    "alliance": ChannelSpec(
-        "alliance",
-        ("atop-dyad-years",),
-        doc="ATOP obligations of i to j each year: 1 for a defence pact, 0.5 for other obligations only",
-    ),
-    "arms": ChannelSpec("arms_transfer", ("sipri-tiv-360info",), doc="SIPRI TIV delivered by i to j"),
-    "exercise": ChannelSpec(
-        "exercise", ("mme", "jme"), undirected=True, doc="joint exercises of i and j (MME, JME)"
-    ),
-    "basing": ChannelSpec(
-        "basing",
-        ("us-troops", "mcmanus-nieman"),
-        doc="i's troops in j, thousands (US troop data; McManus–Nieman for the other four patrons)",
-    ),
-    "visits": ChannelSpec("dialogue", ("us-visits", "mcmanus-nieman"), doc="senior-leader visits of i to j"),
-}
+from legation.panel.channels import (
+    CHANNELS,
+    INFLUENCE,
+    Channel,
+    covered,
+    ledger_channels,
+    registered,
+    span,
+    stocks,
+)
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "alliance": 0.30,
@@ -65,94 +45,36 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "visits": 0.15,
 }
 """Default composite weights: commitments first (alliances), then the material channel (arms), then
-presence and contact. A judgement, documented in docs/influence.md; `fit_weights` gives fitted ones."""
+presence and contact. A judgement, documented in docs/influence.md; `weights.fit_weights` gives fitted
+ones."""
+
+ChannelLike = str | Channel
+"""A research channel by name, or any `Channel` (a ledger channel from `ledger_channels`)."""
 
 
-# flows ---------------------------------------------------------------------------------------------
-
-
-def _coverage(
-    led: Ledger, sources: Sequence[str]
-) -> list[tuple[str, int | None, int | None, tuple[int, ...] | None]]:
-    out = []
-    for sid in sources:
-        rows = led.con.execute(
-            "SELECT coverage_start, coverage_end, coverage_actors FROM sources WHERE id = ?", [sid]
-        ).fetchall()
-        if rows:
-            lo, hi, actors = rows[0]
-            out.append((sid, lo, hi, tuple(actors) if actors else None))
-    return out
-
-
-def channel_flows(led: Ledger, channel: str, years: tuple[int, int]) -> pl.DataFrame:
-    """Yearly flows ``patron, target, year, flow`` of one channel (from the start of its data, so
-    stocks include what came before ``years``)."""
-    spec = CHANNELS[channel]
-    hi = years[1]
-    if channel == "alliance":
-        flows = led.query(
-            "SELECT ccode1 AS patron, ccode2 AS target, year, "
-            "CASE WHEN bool_or(variable = 'atop_defense' AND value > 0) THEN 1.0 ELSE 0.5 END AS flow "
-            "FROM dyad_attributes WHERE source_id = 'atop-dyad-years' AND year <= ? GROUP BY ALL",
-            [hi],
-        )
-    else:
-        scale = "magnitude / 1000.0" if channel == "basing" else "coalesce(magnitude, 1.0)"
-        value = f"max({scale})" if channel == "basing" else f"sum({scale})"
-        flows = led.query(
-            f"SELECT source_id, actor_ccode AS patron, partner_ccode AS target, year(start_date) AS year, "
-            f"{value} AS flow FROM engagements WHERE source_id IN (SELECT unnest(?)) AND instrument = ? "
-            "AND actor_kind = 'state' AND partner_kind = 'state' AND year(start_date) <= ? GROUP BY ALL",
-            [list(spec.sources), spec.instrument, hi],
-        )
-        if spec.undirected:
-            back = flows.with_columns(pl.col("target").alias("patron"), pl.col("patron").alias("target"))
-            flows = pl.concat([flows, back])
-        # sources that record the same dyad-year (MME and JME; US troop data and McManus–Nieman) are
-        # merged by the larger value, never added: they count the same engagements
-        flows = (
-            flows.group_by("source_id", "patron", "target", "year")
-            .agg(pl.col("flow").sum())
-            .group_by("patron", "target", "year")
-            .agg(pl.col("flow").max())
-        )
-    return flows.with_columns(
-        pl.col("patron", "target", "year").cast(pl.Int32), pl.col("flow").cast(pl.Float64)
-    )
-
-
-def _covered(led: Ledger, channel: str, frame: pl.DataFrame) -> pl.Expr:
-    """True where some source of the channel records the patron in that year."""
-    ok = pl.lit(False)
-    for _sid, lo, hi, actors in _coverage(led, CHANNELS[channel].sources):
-        cond = pl.lit(True)
-        if lo is not None:
-            cond &= pl.col("year") >= lo
-        if hi is not None:
-            cond &= pl.col("year") <= hi
-        if actors:
-            cond &= pl.col("patron").is_in(list(actors))
-        ok |= cond
-    return ok
+def _channel(c: ChannelLike) -> Channel:
+    return c if isinstance(c, Channel) else CHANNELS[c]
 
 
 def channel_scores(
-    led: Ledger, years: tuple[int, int], channels: Sequence[str] | None = None
+    led: Ledger, years: tuple[int, int], channels: Sequence[ChannelLike] | None = None
 ) -> pl.DataFrame:
     """Long frame ``patron, target, year, channel, stock, bandwidth, dependence, score`` for every
-    directed dyad-year with a positive stock, inside each channel's coverage."""
+    directed dyad-year with a positive stock, inside each channel's coverage (default: the research
+    channels of the index)."""
     out = []
-    for channel in channels or list(CHANNELS):
-        flows = channel_flows(led, channel, years)
-        if flows.height == 0:
-            continue
-        h = INSTRUMENTS[CHANNELS[channel].instrument].half_life
-        stock = decayed(flows.rename({"flow": "v"}), h, years[0], years[1], ["patron", "target"])
-        stock = stock.filter(pl.col("stock") > 1e-9).filter(_covered(led, channel, stock))
-        out.append(score_stocks(stock).with_columns(pl.lit(channel).alias("channel")))
+    for c in channels or INFLUENCE:
+        ch = _channel(c)
+        stock = stocks(led, ch, years)
+        if stock.height:
+            out.append(score_stocks(stock).with_columns(pl.lit(ch.name).alias("channel")))
     cols = ["patron", "target", "year", "channel", "stock", "bandwidth", "dependence", "score"]
-    return pl.concat(out).select(cols) if out else pl.DataFrame()
+    if not out:
+        return pl.DataFrame(
+            schema={"patron": pl.Int32, "target": pl.Int32, "year": pl.Int32, "channel": pl.String}
+            | {c: pl.Float64 for c in cols[4:]}
+        )
+    return pl.concat(out).select(cols).with_columns(pl.col("patron", "target", "year").cast(pl.Int32))
 
 
 def score_stocks(stock: pl.DataFrame) -> pl.DataFrame:
@@ -166,17 +88,24 @@ def score_stocks(stock: pl.DataFrame) -> pl.DataFrame:
 
 
 def coverage_grid(
-    led: Ledger, years: tuple[int, int], patrons: Sequence[int], channels: Sequence[str]
+    led: Ledger, years: tuple[int, int], patrons: Sequence[int], channels: Sequence[ChannelLike]
 ) -> pl.DataFrame:
     """``patron, year, channel, covered`` for the given patrons: which channel scores are 0 (covered,
-    no engagement) and which are NA (not recorded)."""
+    no engagement) and which are NA (not recorded). A research channel covers a patron-year where one
+    of its sources records the patron; a ledger channel covers the span of its sources' windows."""
     grid = pl.DataFrame({"patron": list(patrons)}, schema={"patron": pl.Int32}).join(
         pl.DataFrame({"year": list(range(years[0], years[1] + 1))}, schema={"year": pl.Int32}), how="cross"
     )
-    return pl.concat(
-        grid.with_columns(pl.lit(c).alias("channel"), _covered(led, c, grid).alias("covered"))
-        for c in channels
-    )
+    parts = []
+    for c in channels:
+        ch = _channel(c)
+        if ch.basis == "ledger":
+            win = span(led, ch) or (1, 0)
+            cond = pl.col("year").is_between(win[0], win[1])
+        else:
+            cond = covered(registered(led, ch))
+        parts.append(grid.with_columns(pl.lit(ch.name).alias("channel"), cond.alias("covered")))
+    return pl.concat(parts) if parts else grid.with_columns(channel=pl.lit(""), covered=pl.lit(False)).clear()
 
 
 # the composite --------------------------------------------------------------------------------------
@@ -226,13 +155,33 @@ def influence(
     weights: Mapping[str, float] | None = None,
     channels: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """The composite influence of every patron on every target, per year (see the module docstring)."""
+    """The composite influence of every patron on every target, per year, on the research channels
+    (see the module docstring)."""
     chosen = list(channels or (weights or DEFAULT_WEIGHTS).keys())
     scores = channel_scores(ledger, years, chosen)
     patrons = scores["patron"].unique().to_list() if scores.height else []
     cover = coverage_grid(ledger, years, patrons, chosen)
     w = weights or {c: DEFAULT_WEIGHTS.get(c, 0.0) for c in chosen}
     return composite(scores, w, coverage=cover)
+
+
+def ledger_influence(
+    ledger: Ledger, years: tuple[int, int], instruments: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Wide ``patron, target, year, score_<instrument>…, influence`` on the ledger's own engagements:
+    the equal-weight composite of one channel per instrument (`ledger_channels`), each 0 for a
+    dyad-year inside its covered years and left out of the mean (NA) outside them. On the curated
+    sample this demonstrates the method; it is not a finding."""
+    every = ledger_channels(ledger)
+    chosen = [every[i] for i in (instruments or sorted(every)) if i in every]
+    scores = channel_scores(ledger, years, chosen) if chosen else pl.DataFrame()
+    if scores.height == 0:
+        return pl.DataFrame(
+            schema={"patron": pl.Int32, "target": pl.Int32, "year": pl.Int32, "influence": pl.Float64}
+        )
+    names = sorted(scores["channel"].unique().to_list())
+    cover = coverage_grid(ledger, years, scores["patron"].unique().to_list(), [every[n] for n in names])
+    return composite(scores, dict.fromkeys(names, 1.0), coverage=cover)
 
 
 # aggregates ---------------------------------------------------------------------------------------
@@ -271,122 +220,7 @@ def contest(infl: pl.DataFrame, target: int, patrons: Sequence[int]) -> pl.DataF
     ).sort("year", "patron")
 
 
-# fitting weights ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FittedWeights:
-    """Composite weights fitted to alignment, with their bootstrap uncertainty."""
-
-    weights: dict[str, float]
-    se: dict[str, float]
-    ci: dict[str, tuple[float, float]]
-    cv_rho: float
-    """Out-of-fold within-target Spearman ρ on the training years (0 where the composite is flat)."""
-    n: int
-
-
-def common_support(frame: pl.DataFrame, channels: Sequence[str]) -> pl.DataFrame:
-    """Channel scores comparable across patrons: in a year where a channel does not record every
-    patron (NA for some), it is left out (0) for all of them, so no patron gains or loses by another
-    channel's coverage. Missing scores elsewhere are 0 (recorded, no engagement)."""
-    cols = [f"score_{c}" for c in channels]
-    return frame.with_columns(
-        pl.when(pl.col(c).is_null().any().over("year")).then(0.0).otherwise(pl.col(c)).alias(c) for c in cols
-    ).with_columns(pl.col(cols).fill_null(0.0))
-
-
-def _group_rhos(frame: pl.DataFrame, preds: np.ndarray, outcome: str) -> np.ndarray:
-    """Within-target-year Spearman ρ of each column of ``preds`` (rows aligned with ``frame``) with
-    ``outcome``: an array candidates × target-years, 0 where a prediction does not vary (it says
-    nothing about the order of the patrons)."""
-    g = frame.select("target", "year", outcome).with_columns(
-        pl.col(outcome).rank().over("target", "year").alias("_ro")
-    )
-    out = []
-    for k in range(preds.shape[1]):
-        r = g.with_columns(pl.Series("_p", preds[:, k])).with_columns(
-            pl.col("_p").rank().over("target", "year")
-        )
-        per = r.group_by("target", "year", maintain_order=True).agg(pl.corr("_p", "_ro").alias("rho"))
-        out.append(per["rho"].fill_nan(None).fill_null(0.0).to_numpy())
-    return np.array(out)
-
-
-def fit_weights(
-    data: pl.DataFrame,
-    channels: Sequence[str],
-    *,
-    outcome: str = "excess",
-    candidates: int = 300,
-    boot: int = 200,
-    folds: int = 5,
-    seed: int = 1,
-) -> FittedWeights:
-    """Channel weights (non-negative, summing to 1) that best order each target's patrons as the
-    target's ``outcome`` (excess agreement) does.
-
-    The objective is the mean within-target-year Spearman ρ itself (0 where a composite cannot tell
-    the patrons apart). Candidates: every single channel, equal weights, every pair, and Dirichlet
-    draws over the simplex; each is scored once per target-year, so cross-validation (over blocks of
-    years: choose on the other blocks, score on the held one) and a bootstrap over targets (for the
-    weights' standard errors and 95% intervals) cost no refitting. ``data`` holds ``patron, target,
-    year, score_<channel>…, <outcome>``.
-    """
-    cols = [f"score_{c}" for c in channels]
-    k = len(cols)
-    d = common_support(data.drop_nulls(outcome), channels).sort("target", "year", "patron")
-    rng = np.random.default_rng(seed)
-    eye = np.eye(k)
-    pairs = [(eye[i] + eye[j]) / 2 for i in range(k) for j in range(i + 1, k)]
-    cand = np.vstack([eye, np.full((1, k), 1 / k), *pairs, rng.dirichlet(np.full(k, 0.5), size=candidates)])
-    x = d.select(cols).to_numpy()
-    sd = x.std(axis=0)
-    sd[sd == 0] = 1.0
-    preds = (x / sd) @ cand.T  # weights act on standardised scores; mapped back below
-    rhos = _group_rhos(d, preds, outcome)
-    ty = d.select("target", "year").unique(maintain_order=True)
-    ty_year, ty_target = ty["year"].to_numpy(), ty["target"].to_numpy()
-    blocks = np.array_split(np.sort(np.unique(ty_year)), min(folds, np.unique(ty_year).size))
-    held = []
-    for block in blocks:
-        test = np.isin(ty_year, block)
-        best = rhos[:, ~test].mean(axis=1).argmax()
-        held.append(rhos[best, test].mean())
-    best = int(rhos.mean(axis=1).argmax())
-
-    def raw(w: np.ndarray) -> np.ndarray:
-        v = w / sd
-        return v / v.sum()
-
-    targets = np.unique(ty_target)
-    cols_of = {t: np.flatnonzero(ty_target == t) for t in targets}
-    draws = []
-    for _ in range(boot):
-        idx = np.concatenate([cols_of[t] for t in rng.choice(targets, size=targets.size, replace=True)])
-        draws.append(raw(cand[int(rhos[:, idx].mean(axis=1).argmax())]))
-    arr = np.array(draws) if draws else raw(cand[best])[None, :]
-    return FittedWeights(
-        weights=dict(zip(channels, raw(cand[best]).round(4).tolist(), strict=True)),
-        se=dict(zip(channels, arr.std(axis=0).round(4).tolist(), strict=True)),
-        ci={
-            c: (float(np.quantile(arr[:, i], 0.025)), float(np.quantile(arr[:, i], 0.975)))
-            for i, c in enumerate(channels)
-        },
-        cv_rho=float(np.mean(held)),
-        n=d.height,
-    )
-
-
-def within_rho(frame: pl.DataFrame, predictor: str, outcome: str) -> float:
-    """Mean over target-years of the Spearman correlation between predictor and outcome across patrons
-    (target-years where either does not vary are left out)."""
-    ranked = frame.drop_nulls([predictor, outcome]).with_columns(
-        pl.col(predictor).rank().over("target", "year").alias("_rp"),
-        pl.col(outcome).rank().over("target", "year").alias("_ro"),
-    )
-    per = ranked.group_by("target", "year").agg(pl.corr("_rp", "_ro").alias("rho"))
-    return float(per["rho"].fill_nan(None).drop_nulls().mean() or float("nan"))
+# on panels ----------------------------------------------------------------------------------------
 
 
 def on_dyad_years(led: Ledger, infl: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
@@ -395,7 +229,7 @@ def on_dyad_years(led: Ledger, infl: pl.DataFrame, frame: pl.DataFrame) -> pl.Da
     years = (int(frame["year"].min()), int(frame["year"].max()))
     patrons = frame["ccode1"].unique().to_list()
     covered = (
-        coverage_grid(led, years, patrons, list(CHANNELS))
+        coverage_grid(led, years, patrons, list(INFLUENCE))
         .group_by("patron", "year")
         .agg(pl.col("covered").any())
         .rename({"patron": "ccode1"})

@@ -35,6 +35,7 @@ import math
 import random
 import warnings
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Literal
 
 import igraph as ig
@@ -42,17 +43,19 @@ import numpy as np
 import polars as pl
 from scipy.optimize import linear_sum_assignment
 
+from legation.errors import MeasureError
 from legation.instruments import INSTRUMENTS
+from legation.ledger import reads
 from legation.ledger.store import Ledger
-from legation.panel import decayed
+from legation.panel.channels import CHANNELS, NETWORKS, flows, ledger_channels, stocks, window
+from legation.panel.keys import to_dyad
+from legation.panel.stocks import decayed
 
 Channel = Literal["alliance", "arms", "exercise"]
-CHANNELS: dict[str, bool] = {"alliance": False, "arms": True, "exercise": False}  # name -> directed
-ATOP_FLAGS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 EDGE_SCHEMA = {"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32, "weight": pl.Float64}
 
 
-class NetworkError(ValueError):
+class NetworkError(MeasureError):
     """A bad edge frame or an unknown channel."""
 
 
@@ -70,16 +73,9 @@ def _undirect(df: pl.DataFrame, how: Literal["max", "sum"] = "sum") -> pl.DataFr
     return df.group_by("ccode1", "ccode2", "year").agg(agg).sort("year", "ccode1", "ccode2")
 
 
-def _window(led: Ledger, source: str, years: tuple[int, int]) -> tuple[int, int]:
-    src = led.source(source)
-    lo = max(years[0], src.coverage_start if src.coverage_start is not None else years[0])
-    hi = min(years[1], src.coverage_end if src.coverage_end is not None else years[1])
-    return lo, hi
-
-
 def channel_edges(
     ledger: Ledger,
-    channel: Channel,
+    channel: str,
     years: tuple[int, int],
     *,
     source: str | None = None,
@@ -91,56 +87,53 @@ def channel_edges(
 
     ``alliance`` and ``exercise`` edges are undirected (``ccode1 < ccode2``); ``arms`` edges run
     supplier (ccode1) → recipient (ccode2). Years outside the source's coverage yield no rows."""
-    if channel not in CHANNELS:
-        raise NetworkError(f"unknown channel {channel!r}; expected one of {sorted(CHANNELS)}")
+    if channel not in NETWORKS:
+        raise NetworkError(f"unknown channel {channel!r}; expected one of {sorted(NETWORKS)}")
+    ch = CHANNELS[channel]
+    src = source or ch.source
+    lo, hi = window(ledger.source(src), years)
     if channel == "alliance":
-        src = source or "atop-dyad-years"
-        lo, hi = _window(ledger, src, years)
-        flags = ("atop_defense",) if obligation == "defense" else ATOP_FLAGS
-        marks = ", ".join(f"'{f}'" for f in flags)
-        df = ledger.query(
-            "SELECT ccode1, ccode2, year, 1.0 AS weight FROM dyad_attributes WHERE source_id = ? "
-            f"AND variable IN ({marks}) AND value > 0 AND year BETWEEN ? AND ? AND ccode1 <> ccode2",
-            [src, lo, hi],
+        ob = reads.obligations(ledger, src, since=lo, until=hi).filter(pl.col("ccode1") != pl.col("ccode2"))
+        flags = ("atop_defense",) if obligation == "defense" else reads.OBLIGATIONS
+        df = ob.filter(pl.any_horizontal(pl.col(f) > 0 for f in flags)).select(
+            "ccode1", "ccode2", "year", pl.lit(1.0).alias("weight")
         )
         return _edge_frame(_undirect(_edge_frame(df), "max"))
     if channel == "arms":
-        src = source or "sipri-tiv-360info"
-        lo, hi = _window(ledger, src, years)
-        h = half_life or INSTRUMENTS["arms_transfer"].half_life
-        flows = ledger.query(
-            "SELECT actor_ccode AS ccode1, partner_ccode AS ccode2, year(start_date) AS year, "
-            "sum(magnitude) AS v FROM engagements WHERE source_id = ? AND instrument = 'arms_transfer' "
-            "AND actor_kind = 'state' AND partner_kind = 'state' AND actor_ccode <> partner_ccode "
-            "AND year(start_date) <= ? GROUP BY ALL",
-            [src, hi],
-        )
-        if hi < lo or flows.height == 0:
+        h = half_life or ch.half_life
+        rows = flows(ledger, replace(ch, sources=(src,)), hi).filter(pl.col("ccode1") != pl.col("ccode2"))
+        if hi < lo or rows.height == 0:
             return pl.DataFrame(schema=EDGE_SCHEMA)
-        stock = decayed(flows, h, lo, hi, ["ccode1", "ccode2"]).rename({"stock": "weight"})
+        stock = decayed(rows, h, lo, hi, ["ccode1", "ccode2"]).rename({"stock": "weight"})
         return _edge_frame(stock.filter(pl.col("weight") > 0)).sort("year", "ccode1", "ccode2")
-    # exercise: count distinct exercises per unordered pair-year, as panel.add_exercises does
-    src = source or "mme"
-    lo, hi = _window(ledger, src, years)
-    rows = ledger.query(
-        "SELECT least(actor_ccode, partner_ccode) AS ccode1, greatest(actor_ccode, partner_ccode) AS ccode2, "
-        "year(start_date) AS year, count(DISTINCT coalesce(details->>'mmeid', '') || '|' || "
-        "coalesce(details->>'name', '') || '|' || CAST(start_date AS VARCHAR)) AS v FROM engagements "
-        "WHERE source_id = ? AND instrument = 'exercise' AND actor_kind = 'state' AND partner_kind = 'state' "
-        "AND actor_ccode <> partner_ccode AND year(start_date) <= ? GROUP BY ALL",
-        [src, hi],
-    )
+    # exercise: count distinct exercises per unordered pair-year, as the panel's add_exercises does
+    rows = reads.exercise_counts(ledger, src, hi)
     if hi < lo or rows.height == 0:
         return pl.DataFrame(schema=EDGE_SCHEMA)
     rows = rows.with_columns(pl.col("v").cast(pl.Float64))
     if decay:
-        h = half_life or INSTRUMENTS["exercise"].half_life
+        h = half_life or ch.half_life
         stock = decayed(rows, h, lo, hi, ["ccode1", "ccode2"])
         return _edge_frame(stock.rename({"stock": "weight"}).filter(pl.col("weight") > 0)).sort(
             "year", "ccode1", "ccode2"
         )
     rows = rows.filter(pl.col("year").is_between(lo, hi)).rename({"v": "weight"})
     return _edge_frame(rows).sort("year", "ccode1", "ccode2")
+
+
+def ledger_edges(ledger: Ledger, instrument: str, years: tuple[int, int]) -> pl.DataFrame:
+    """Edges ``ccode1, ccode2, year, weight`` of one instrument from the ledger's own engagements:
+    decayed stocks of engagement counts (the ledger channel of `ledger_channels`; directed patron →
+    target for a directed instrument, else ``ccode1 < ccode2``)."""
+    if instrument not in INSTRUMENTS:
+        raise NetworkError(f"unknown instrument {instrument!r}; expected one of {sorted(INSTRUMENTS)}")
+    ch = ledger_channels(ledger).get(instrument)
+    if ch is None:
+        return pl.DataFrame(schema=EDGE_SCHEMA)
+    edges = to_dyad(stocks(ledger, ch, years)).rename({"stock": "weight"})
+    if not ch.directed:
+        edges = edges.filter(pl.col("ccode1") < pl.col("ccode2"))
+    return edges.select(*EDGE_SCHEMA).cast(EDGE_SCHEMA).sort("year", "ccode1", "ccode2")
 
 
 def composite(

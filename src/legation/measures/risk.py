@@ -20,25 +20,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Literal
 
 import polars as pl
 
-from legation.instruments import INSTRUMENTS
+from legation.errors import MeasureError
+from legation.ledger import reads
 from legation.ledger.store import Ledger
-from legation.panel import decayed, state_years
+from legation.panel.build import state_years
+from legation.panel.channels import CHANNELS, flows, window
 from legation.panel.frame import Panel
+from legation.panel.stocks import decayed
 
 # contiguity weights for escalation exposure: COW conttype -> weight of a rival of the target
 CONTIGUITY_WEIGHTS: dict[int, float] = {0: 1.0, 1: 2.0, 2: 1.5, 3: 1.5, 4: 1.5, 5: 1.5}
 
 
-class RiskError(ValueError):
+class RiskError(MeasureError):
     """A bad input frame or option."""
 
 
-def _hhi(frame: pl.DataFrame, group: list[str], unit: str, value: str, top_name: str) -> pl.DataFrame:
-    """Σ share², top unit and share, count, effective number, per group (values > 0 only)."""
+def hhi_table(frame: pl.DataFrame, group: list[str], unit: str, value: str, top_name: str) -> pl.DataFrame:
+    """``group…, total, n, hhi, <top_name>, top_share, effective`` per group: the Herfindahl–Hirschman
+    index Σ share² of ``value`` over the ``unit``s (values > 0 only), the largest unit and its share
+    (ties to the smallest unit), the count and the effective number 1/HHI."""
     f = frame.filter(pl.col(value).is_not_null() & (pl.col(value) > 0))
     f = f.with_columns((pl.col(value) / pl.col(value).sum().over(group)).alias("_share"))
     return (
@@ -59,27 +65,22 @@ def arms_dependency(
     ledger: Ledger,
     years: tuple[int, int],
     *,
-    source: str = "sipri-tiv-360info",
+    source: str | None = None,
     half_life: float | None = None,
     min_share: float = 0.01,
 ) -> pl.DataFrame:
     """Per state-year of the COW system in ``years``: ``arms_import_stock`` (decayed TIV), ``hhi``
     (Σ supplier share²), ``top_supplier`` (ccode), ``top_share``, ``suppliers`` (those holding ≥
     ``min_share`` of the stock) and ``effective_suppliers`` (1/HHI). NA outside the source's coverage."""
-    src = ledger.source(source)
-    h = half_life or INSTRUMENTS["arms_transfer"].half_life
-    lo = max(years[0], src.coverage_start or years[0])
-    hi = min(years[1], src.coverage_end or years[1])
+    arms = CHANNELS["arms"]
+    src = ledger.source(source or arms.source)
+    h = half_life or arms.half_life
+    lo, hi = window(src, years)
     grid = state_years(ledger, years=years).frame.select(
         pl.col("ccode").cast(pl.Int32), pl.col("year").cast(pl.Int32)
     )
-    flows = ledger.query(
-        "SELECT actor_ccode AS supplier, partner_ccode AS ccode, year(start_date) AS year, "
-        "sum(magnitude) AS v FROM engagements WHERE source_id = ? AND instrument = 'arms_transfer' "
-        "AND actor_kind = 'state' "
-        "AND partner_kind = 'state' AND actor_ccode <> partner_ccode AND year(start_date) <= ? GROUP BY ALL",
-        [source, hi],
-    )
+    flows_ = flows(ledger, replace(arms, sources=(src.id,)), hi).filter(pl.col("ccode1") != pl.col("ccode2"))
+    flows_ = flows_.rename({"ccode1": "supplier", "ccode2": "ccode"})
     schema = {
         "arms_import_stock": pl.Float64,
         "hhi": pl.Float64,
@@ -88,9 +89,9 @@ def arms_dependency(
         "suppliers": pl.Int32,
         "effective_suppliers": pl.Float64,
     }
-    if hi >= lo and flows.height:
-        stock = decayed(flows, h, lo, hi, ["supplier", "ccode"])
-        stats = _hhi(stock, ["ccode", "year"], "supplier", "stock", "top_supplier")
+    if hi >= lo and flows_.height:
+        stock = decayed(flows_, h, lo, hi, ["supplier", "ccode"])
+        stats = hhi_table(stock, ["ccode", "year"], "supplier", "stock", "top_supplier")
         counts = (
             stock.filter(pl.col("stock") > 0)
             .with_columns((pl.col("stock") / pl.col("stock").sum().over("ccode", "year")).alias("_s"))
@@ -137,7 +138,7 @@ def concentration(
     if (influence[value].drop_nulls() < 0).any():
         raise RiskError(f"{value} has negative values; concentration needs non-negative influence")
     other = "target" if by == "patron" else "patron"
-    out = _hhi(influence, [by, "year"], other, value, f"top_{other}")
+    out = hhi_table(influence, [by, "year"], other, value, f"top_{other}")
     return out.select(by, "year", "total", "n", "hhi", "effective", f"top_{other}", "top_share").sort(
         by, "year"
     )
@@ -165,8 +166,8 @@ def escalation_exposure(
     *,
     rivalry: Literal["td", "tss", "either"] = "td",
     weights: Mapping[int, float] | None = None,
-    source: str = "rivalries",
-    contiguity_source: str = "cow-contiguity",
+    source: str | None = None,
+    contiguity_source: str | None = None,
 ) -> pl.DataFrame:
     """Per patron-target-year of ``edges`` (patron, target, year or ccode1 → ccode2, year; a Panel is
     accepted): ``rivals_of_target`` (third states k ≠ patron in a strategic rivalry with the target:
@@ -182,31 +183,29 @@ def escalation_exposure(
     variables = {"td": ["rivalry_td"], "tss": ["rivalry_tss"], "either": ["rivalry_td", "rivalry_tss"]}
     if rivalry not in variables:
         raise RiskError(f"rivalry must be 'td', 'tss' or 'either', not {rivalry!r}")
+    source = source or CHANNELS["rivalries"].source
+    contiguity_source = contiguity_source or CHANNELS["contiguity"].source
     ledger.source(source)
-    marks = ", ".join(f"'{v}'" for v in variables[rivalry])
-    last = ledger.query(
-        f"SELECT min(m) AS m FROM (SELECT max(year) AS m FROM dyad_attributes WHERE source_id = ? "
-        f"AND variable IN ({marks}) GROUP BY variable)",
-        [source],
-    )["m"][0]
-    riv = ledger.query(
-        "SELECT DISTINCT ccode1 AS target, ccode2 AS rival, year FROM dyad_attributes WHERE source_id = ? "
-        f"AND variable IN ({marks}) AND value > 0",
-        [source],
+    ends = reads.last_years(ledger, source)
+    last = min((ends[v] for v in variables[rivalry] if v in ends), default=None)
+    riv = reads.dyad_attribute(ledger, source, variables[rivalry], positive=True).select(
+        pl.col("ccode1").alias("target"), pl.col("ccode2").alias("rival"), "year"
     )
     riv = pl.concat(
         [riv, riv.select(pl.col("rival").alias("target"), pl.col("target").alias("rival"), "year")]
     )
     riv = riv.unique().with_columns(pl.col(c).cast(pl.Int32) for c in ("target", "rival", "year"))
-    cont_last = ledger.query(
-        "SELECT max(year) AS m FROM dyad_attributes WHERE source_id = ? AND variable = 'contiguity'",
-        [contiguity_source],
-    )["m"][0]
-    cont = ledger.query(
-        "SELECT ccode1 AS target, ccode2 AS rival, year, CAST(value AS INTEGER) AS conttype "
-        "FROM dyad_attributes WHERE source_id = ? AND variable = 'contiguity' AND value > 0",
-        [contiguity_source],
-    ).with_columns(pl.col(c).cast(pl.Int32) for c in ("target", "rival", "year"))
+    cont_last = reads.last_years(ledger, contiguity_source).get("contiguity")
+    cont = (
+        reads.dyad_attribute(ledger, contiguity_source, ["contiguity"], positive=True, name="conttype")
+        .select(
+            pl.col("ccode1").alias("target"),
+            pl.col("ccode2").alias("rival"),
+            "year",
+            pl.col("conttype").cast(pl.Int32),
+        )
+        .with_columns(pl.col(c).cast(pl.Int32) for c in ("target", "rival", "year"))
+    )
     joined = pairs.join(riv, on=["target", "year"], how="inner").filter(pl.col("rival") != pl.col("patron"))
     cont_year = pl.min_horizontal("year", pl.lit(cont_last or 0)).cast(pl.Int32).alias("_cy")
     joined = joined.with_columns(cont_year).join(

@@ -25,8 +25,11 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
+from legation.errors import MeasureError
+from legation.ledger import reads
 from legation.ledger.store import Ledger
 from legation.measures import influence as inf
+from legation.panel.channels import CHANNELS
 
 COMPONENTS = ("alliance_network", "regional_diplomacy", "global_partnerships", "arms_transfers")
 DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(COMPONENTS, 0.25)
@@ -48,11 +51,8 @@ def region(ccode: pl.Expr) -> pl.Expr:
 
 
 def _cinc(led: Ledger, years: tuple[int, int]) -> pl.DataFrame:
-    return led.query(
-        "SELECT ccode, year, value AS cinc FROM state_attributes WHERE source_id = 'cow-nmc' "
-        "AND variable = 'cinc' AND year BETWEEN ? AND ?",
-        list(years),
-    ).with_columns(pl.col("ccode", "year").cast(pl.Int32))
+    src = CHANNELS["capabilities"].source
+    return reads.state_attribute(led, src, "cinc", years).with_columns(pl.col("ccode", "year").cast(pl.Int32))
 
 
 def _scale(col: str) -> pl.Expr:
@@ -67,7 +67,7 @@ def defence_networks(
     w = dict(weights or DEFAULT_WEIGHTS)
     unknown = set(w) - set(COMPONENTS)
     if unknown:
-        raise ValueError(f"unknown components {sorted(unknown)}; use {COMPONENTS}")
+        raise MeasureError(f"unknown components {sorted(unknown)}; use {COMPONENTS}")
     stocks = inf.channel_scores(led, years, ["alliance", "arms", "exercise", "visits"])
     cinc = _cinc(led, years)
     keys = ["patron", "year"]

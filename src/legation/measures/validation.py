@@ -24,12 +24,17 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from legation.groups import majors
+from legation.ledger import reads
 from legation.ledger.store import Ledger
 from legation.measures import influence as inf
 from legation.measures.alignment import dyad_alignment, excess
+from legation.measures.weights import FittedWeights, common_support, fit_weights
+from legation.panel.channels import CHANNELS, INFLUENCE
 
-P5 = (2, 200, 220, 365, 710)
-"""The five permanent members of the UN Security Council (COW codes): US, UK, France, Russia, China."""
+P5 = tuple(sorted(majors()))
+"""The five permanent members of the UN Security Council (COW codes, ascending: US, UK, France, Russia,
+China), the default patrons of the validation."""
 
 
 def validation_frame(
@@ -37,16 +42,16 @@ def validation_frame(
     years: tuple[int, int] = (1946, 2015),
     patrons: Sequence[int] = P5,
     *,
-    source: str = "unvotes-voeten",
+    source: str | None = None,
     measure: str = "agree3",
 ) -> pl.DataFrame:
     """``patron, target, year, score_<channel>…, alliance_any, excess`` for each patron and every
     target both voted with that year; channel scores are 0 where the channel records the patron and
     the dyad has no stock, NA where it does not record the patron."""
-    align = dyad_alignment(led, years=years, source=source)
+    align = dyad_alignment(led, years=years, source=source or CHANNELS["unga"].source)
     ex = excess(align, measure=measure).filter(pl.col("patron").is_in(list(patrons)))
     ex = ex.select(pl.col("patron", "target", "year").cast(pl.Int32), "excess")
-    channels = list(inf.CHANNELS)
+    channels = list(INFLUENCE)
     scores = inf.channel_scores(led, years, channels).filter(pl.col("patron").is_in(list(patrons)))
     wide = scores.pivot("channel", index=["patron", "target", "year"], values="score")
     out = ex.join(wide, on=["patron", "target", "year"], how="left")
@@ -61,19 +66,23 @@ def validation_frame(
         pl.when(pl.col(f"_cov_{c}")).then(pl.col(c).fill_null(0.0)).otherwise(pl.col(c)).alias(f"score_{c}")
         for c in channels
     ).drop(*channels, *[f"_cov_{c}" for c in channels])
-    atop = led.query(
-        "SELECT ccode1 AS patron, ccode2 AS target, year, 1.0 AS alliance_any FROM dyad_attributes "
-        "WHERE source_id = 'atop-dyad-years' AND value > 0 GROUP BY ALL"
+    alliance = led.source(CHANNELS["alliance"].source)
+    ob = reads.obligations(led, alliance.id)
+    atop = ob.filter(pl.any_horizontal(pl.col(f) > 0 for f in reads.OBLIGATIONS)).select(
+        pl.col("ccode1").alias("patron"),
+        pl.col("ccode2").alias("target"),
+        "year",
+        pl.lit(1.0).alias("alliance_any"),
     ).with_columns(pl.col("patron", "target", "year").cast(pl.Int32))
     out = out.join(atop, on=["patron", "target", "year"], how="left").with_columns(
-        pl.when(pl.col("year") <= 2018).then(pl.col("alliance_any").fill_null(0.0)).alias("alliance_any")
+        pl.when(pl.col("year") <= (alliance.coverage_end or 10**6)).then(pl.col("alliance_any").fill_null(0.0)).alias("alliance_any")
     )
     return out.sort("target", "year", "patron")
 
 
 def weighted(frame: pl.DataFrame, weights: Mapping[str, float], name: str = "influence") -> pl.DataFrame:
     """The composite under ``weights``: the weighted sum of channel scores on common support (see
-    `influence.common_support`), which orders a target's patrons as the weighted mean would."""
+    `weights.common_support`), which orders a target's patrons as the weighted mean would."""
     cols = [c for c, w in weights.items() if w > 0]
     return frame.with_columns(
         pl.sum_horizontal([pl.col(f"score_{c}").fill_null(0.0) * weights[c] for c in cols]).alias(name)
@@ -172,7 +181,7 @@ class Validation:
     test: tuple[int, int]
     patrons: tuple[int, ...]
     scores: list[Score]
-    fitted: inf.FittedWeights
+    fitted: FittedWeights
 
     def table(self) -> pl.DataFrame:
         return pl.DataFrame(
@@ -199,17 +208,17 @@ def validate(
     train: tuple[int, int] = (1970, 2005),
     test: tuple[int, int] = (2006, 2015),
     patrons: Sequence[int] = P5,
-    source: str = "unvotes-voeten",
+    source: str | None = None,
     boot: int = 500,
 ) -> Validation:
     """Fit the composite's weights on ``train`` and score every predictor on ``test``."""
     frame = validation_frame(led, (train[0], test[1]), patrons, source=source)
-    channels = list(inf.CHANNELS)
+    channels = list(INFLUENCE)
     fit_on = frame.filter(pl.col("year").is_between(*train))
-    fitted = inf.fit_weights(fit_on, channels, boot=min(boot, 200))
+    fitted = fit_weights(fit_on, channels, boot=min(boot, 200))
     held = frame.filter(pl.col("year").is_between(*test))
     raw = held.select("patron", "target", "year", "score_alliance", "score_arms")
-    held = inf.common_support(held, channels)
+    held = common_support(held, channels)
     held = weighted(held, inf.DEFAULT_WEIGHTS, "composite_default")
     held = weighted(held, fitted.weights, "composite_fitted")
     held = weighted(held, dict.fromkeys(channels, 1.0), "equal_weights")

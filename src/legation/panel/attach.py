@@ -1,7 +1,7 @@
 """Joining a channel's values onto a panel, with coverage honoured.
 
-A channel is a frame of values keyed on dyad-years (directed or not) or state-years, taken from
-one source. `attach` joins it in the way the panel's kind and directedness need, and then applies
+`Values` are a frame keyed on dyad-years (directed or not) or state-years, taken from one
+source (a channel's, see `legation.panel.channels`). `attach` joins them in the way the panel's kind and directedness need, and then applies
 the source's coverage: outside its years, or for actors it does not record (US troop data records
 only the US), a value is **NA**; inside, a dyad-year with no row gets ``fill`` (0 for sources that
 record every event, NA for those that do not).
@@ -12,19 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
 
+from legation.errors import PanelError
+from legation.ledger.joins import row_matches
 from legation.ledger.sources import Source
-from legation.panel.build import dyad_key
-from legation.panel.frame import Panel, PanelError
+from legation.panel.frame import Panel
+from legation.panel.keys import dyad_key
 
 _DYAD = ("ccode1", "ccode2", "year")
 _STATE = ("ccode", "year")
 
 
 @dataclass(frozen=True)
-class Channel:
+class Values:
     """Values from one source: keyed on ``ccode1, ccode2, year`` (level dyad) or ``ccode, year``."""
 
     values: pl.DataFrame
@@ -64,7 +65,7 @@ def as_panel(obj: Panel | pl.DataFrame, verb: str, *, kinds: Sequence[str] = ("d
     return panel
 
 
-def attach(panel: Panel, channel: Channel, verb: str) -> Panel:
+def attach(panel: Panel, channel: Values, verb: str) -> Panel:
     """The panel with the channel's columns, NA outside coverage, ``fill`` inside it."""
     clash = [c for c in channel.columns if c in panel.frame.columns or f"{c}1" in panel.frame.columns]
     if clash:
@@ -74,7 +75,7 @@ def attach(panel: Panel, channel: Channel, verb: str) -> Panel:
     return panel.with_columns(frame, (channel.source,), {channel.source.id: tuple(added)})
 
 
-def _join(panel: Panel, ch: Channel) -> tuple[pl.DataFrame, list[str]]:
+def _join(panel: Panel, ch: Values) -> tuple[pl.DataFrame, list[str]]:
     """Left-join the channel on one Int64 key per row, keeping the panel's row order."""
     f = panel.frame
     cols = ch.columns
@@ -132,17 +133,7 @@ def _left(frame: pl.DataFrame, key: pl.Expr, right: pl.DataFrame) -> pl.DataFram
     if right["_k"].is_duplicated().any():
         raise PanelError("a channel has more than one row for a key: this is a bug in its verb")
     cols = [c for c in right.columns if c != "_k"]
-    left = frame.select(key.alias("_k")).with_row_index("_i")
-    con = duckdb.connect()
-    try:
-        con.register("_l", left.to_arrow())
-        con.register("_r", right.to_arrow())
-        hits = pl.from_arrow(
-            con.sql("SELECT _l._i, _r.* EXCLUDE (_k) FROM _r JOIN _l USING (_k)").to_arrow_table()
-        )
-    finally:
-        con.close()
-    assert isinstance(hits, pl.DataFrame)
+    hits = row_matches(frame.select(key.alias("_k"))["_k"], right)
     rows = hits["_i"].to_numpy()
     return frame.with_columns(
         pl.Series(c, [None], dtype=right.schema[c])
@@ -152,7 +143,7 @@ def _left(frame: pl.DataFrame, key: pl.Expr, right: pl.DataFrame) -> pl.DataFram
     )
 
 
-def _covered(panel: Panel, ch: Channel, col: str) -> pl.Expr:
+def _covered(panel: Panel, ch: Values, col: str) -> pl.Expr:
     lo, hi = ch.years or (ch.source.coverage_start, ch.source.coverage_end)
     value = pl.col(col) if ch.fill is None else pl.col(col).fill_null(ch.fill)
     ok = None
@@ -169,13 +160,13 @@ def _covered(panel: Panel, ch: Channel, col: str) -> pl.Expr:
     return pl.when(ok).then(value).otherwise(None).alias(col)
 
 
-def _needs_cover(panel: Panel, ch: Channel) -> bool:
+def _needs_cover(panel: Panel, ch: Values) -> bool:
     lo, hi = ch.years or (ch.source.coverage_start, ch.source.coverage_end)
     outside = (lo is not None and panel.years[0] < lo) or (hi is not None and panel.years[1] > hi)
     return ch.fill is not None or outside or bool(ch.source.coverage_actors)
 
 
-def _actor_column(panel: Panel, ch: Channel, col: str) -> str:
+def _actor_column(panel: Panel, ch: Values, col: str) -> str:
     """Which of the panel's state columns is the actor a source's coverage names."""
     if panel.kind == "state":
         return "ccode"

@@ -16,9 +16,13 @@ from pathlib import Path
 
 import polars as pl
 
+from legation.errors import PanelError
+from legation.ledger import joins, reads
 from legation.ledger.sources import STATES
 from legation.ledger.store import Ledger
-from legation.panel.frame import Panel, PanelError, System
+from legation.panel.channels import SYSTEMS
+from legation.panel.frame import Panel, System
+from legation.panel.keys import dyad_key
 
 LedgerLike = Ledger | str | Path | None
 
@@ -30,25 +34,20 @@ def _open(ledger: LedgerLike) -> tuple[Ledger, bool]:
 
 
 def _spells(led: Ledger, system: System) -> tuple[pl.DataFrame, str]:
-    rows = led.query(
-        "SELECT code, start_date, end_date, source_id FROM states WHERE system = ? "
-        "AND source_id = coalesce((SELECT any_value(source_id) FROM states "
-        "WHERE system = ? AND source_id <> ?), ?)",
-        [system, system, STATES.id, STATES.id],
-    )
-    if rows.height == 0:
+    rows, source = reads.state_spells(led, system)
+    if source is None:
         raise PanelError(
             f"the ledger {led.path} has no {system.upper()} state list; import it with "
-            f"`legation data import-dir DIR --only {'cow-system' if system == 'cow' else 'gw-states'}`"
+            f"`legation data import-dir DIR --only {SYSTEMS[system]}`"
         )
-    source = rows["source_id"][0]
     if source == STATES.id:
         warnings.warn(
             f"{led.path} holds only legation's bundled subset of COW states: the panel lacks every other "
-            "state. Import the COW system (`legation data import-dir DIR --only cow-system`).",
+            "state. Import the COW system "
+            f"(`legation data import-dir DIR --only {SYSTEMS['cow']}`).",
             stacklevel=3,
         )
-    return rows.drop("source_id"), source
+    return rows, source
 
 
 def _years(years: tuple[int, int] | None) -> tuple[int, int]:
@@ -150,33 +149,8 @@ def _pairs(led: Ledger, sy: pl.DataFrame, directed: bool) -> pl.DataFrame:
     """Pairs of states in the system at the same time in a year, sorted (c1, c2, year).
 
     DuckDB runs this self-join in a quarter of the memory a polars join takes."""
-    keep = "x.code <> y.code" if directed else "x.code < y.code"
-    distinct = "DISTINCT" if sy.select("code", "year").is_duplicated().any() else ""  # two spells in a year
-    led.con.register("_sy", sy.to_arrow())
-    try:
-        rel = led.con.sql(
-            f"SELECT {distinct} x.code AS c1, y.code AS c2, x.year FROM _sy x JOIN _sy y ON x.year = y.year "
-            f"AND {keep} AND greatest(x.a, y.a) <= least(x.b, y.b)"
-        )
-        pairs = pl.from_arrow(rel.to_arrow_table())
-        assert isinstance(pairs, pl.DataFrame)
-        return pairs.sort(dyad_key("c1", "c2"))  # one Int64 key: faster than DuckDB's ORDER BY 1, 2, 3
-    finally:
-        led.con.unregister("_sy")
-
-
-def dyad_key(c1: str = "ccode1", c2: str = "ccode2", year: str = "year") -> pl.Expr:
-    """One Int64 per dyad-year, ordered as (c1, c2, year): a single-column sort and join key."""
-    return (
-        pl.col(c1).cast(pl.Int64) * (1 << 32)
-        + pl.col(c2).cast(pl.Int64) * (1 << 16)
-        + pl.col(year).cast(pl.Int64)
-    )
-
-
-def state_key(ccode: str = "ccode", year: str = "year") -> pl.Expr:
-    """One Int64 per state-year, ordered as (ccode, year)."""
-    return pl.col(ccode).cast(pl.Int64) * (1 << 16) + pl.col(year).cast(pl.Int64)
+    pairs = joins.coexisting_pairs(led, sy, directed)
+    return pairs.sort(dyad_key("c1", "c2"))  # one Int64 key: faster than DuckDB's ORDER BY 1, 2, 3
 
 
 def _with_cow_codes(frame: pl.DataFrame, gw: list[str], cow: list[str]) -> pl.DataFrame:

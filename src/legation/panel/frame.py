@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
-from legation.errors import LegationError
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
 
@@ -22,10 +21,6 @@ if TYPE_CHECKING:
 
 Kind = Literal["dyad", "state"]
 System = Literal["cow", "gw"]
-
-
-class PanelError(LegationError, ValueError):
-    """A panel verb given a frame it cannot work on (wrong kind, missing keys, duplicate rows)."""
 
 
 @dataclass(frozen=True)
@@ -106,3 +101,120 @@ class Panel:
             return
         with Ledger(self.ledger_path, read_only=True) as led:
             yield led
+
+    # the add_* verbs (legation.panel.verbs): each adds one channel's columns, from the ledger -------
+
+    def add_atop(self, *, source: str | None = None) -> Panel:
+        """ATOP obligations of ccode1 to ccode2 (0/1): defense, offense, neutrality, non-aggression,
+        consultation. NA after 2018 (ATOP 5.1 ends there)."""
+        from legation.panel.verbs.attributes import add_atop
+
+        return add_atop(self, source=source)
+
+    def add_nmc(self, *, source: str | None = None) -> Panel:
+        """COW National Material Capabilities: milex (thousands USD), milper (thousands), irst, pec, tpop,
+        upop, cinc; on dyad panels for both sides (``cinc1``, ``cinc2``)."""
+        from legation.panel.verbs.attributes import add_nmc
+
+        return add_nmc(self, source=source)
+
+    def add_milex(self, *, source: str | None = None) -> Panel:
+        """SIPRI military expenditure: current and constant (2022) USD millions, share of GDP and of
+        government spending (fractions), per capita."""
+        from legation.panel.verbs.attributes import add_milex
+
+        return add_milex(self, source=source)
+
+    def add_igos(self, *, source: str | None = None) -> Panel:
+        """COW IGO v3: shared full memberships (``dyadigos``) on dyad panels, counts of memberships
+        (full/associate/observer/any) on state panels."""
+        from legation.panel.verbs.attributes import add_igos
+
+        return add_igos(self, source=source)
+
+    def add_majors(self, *, source: str | None = None) -> Panel:
+        """COW major-power status (1 major, 0 not), for both sides of a dyad."""
+        from legation.panel.verbs.attributes import add_majors
+
+        return add_majors(self, source=source)
+
+    def add_contiguity(self, *, source: str | None = None) -> Panel:
+        """COW direct contiguity type (``conttype``): 1 land, 2–5 separated by ≤12/24/150/400 miles of
+        water, 0 not contiguous."""
+        from legation.panel.verbs.attributes import add_contiguity
+
+        return add_contiguity(self, source=source)
+
+    def add_distance(self, *, source: str | None = None) -> Panel:
+        """Minimum distance in km between the states on 1 January (CShapes 2.0): ``mindist``."""
+        from legation.panel.verbs.attributes import add_distance
+
+        return add_distance(self, source=source)
+
+    def add_rivalries(self, *, source: str | None = None) -> Panel:
+        """Strategic rivalries: Thompson–Dreyer (``rivalry_td``) and Thompson–Sakuwa–Suhas
+        (``rivalry_tss``), 1 in a rivalry's years. Each list is NA after its own last year."""
+        from legation.panel.verbs.attributes import add_rivalries
+
+        return add_rivalries(self, source=source)
+
+    def add_arms(self, *, source: str | None = None, half_life: float | None = None) -> Panel:
+        """Arms transfers from ccode1 to ccode2: ``arms_tiv`` (SIPRI TIV flow that year), ``arms_stock``
+        (flows decayed with the instrument's half-life, 8 years by default) and ``arms_dependence`` (the
+        share of ccode2's decayed arms-import stock that came from ccode1; 0 when it imported none)."""
+        from legation.panel.verbs.engagements import add_arms
+
+        return add_arms(self, source=source, half_life=half_life)
+
+    def add_exercises(self, *, source: str | None = None) -> Panel:
+        """Joint military exercises of the two states that year: ``exercises`` (count), ``exercises_bilateral``
+        and ``exercises_multilateral``, and for MME counts by domain (land, sea, air, amphibious, cyber)
+        and mission (warfighting, peacekeeping, humanitarian)."""
+        from legation.panel.verbs.engagements import add_exercises
+
+        return add_exercises(self, source=source)
+
+    def add_troops(self, *, source: str | None = None) -> Panel:
+        """US military personnel stationed in ccode2 (``troops``): the year's last report (largest
+        when two series report the same date). NA for every actor but the US."""
+        from legation.panel.verbs.engagements import add_troops
+
+        return add_troops(self, source=source)
+
+    def add_visits(self, *, source: str | None = None) -> Panel:
+        """Senior-leader visits from ccode1 to ccode2 that year (``visits``); NA for actors the source
+        does not record (US senior-leader visits: the US only)."""
+        from legation.panel.verbs.engagements import add_visits
+
+        return add_visits(self, source=source)
+
+    def add_signals(self, *, source: str | None = None) -> Panel:
+        """McManus–Nieman major-power signals from ccode1 (the US, Russia, China, the UK, France) to
+        ccode2: visits, exercises, arms (TIV), troops, pacts. NA where ccode1 is not one of the five."""
+        from legation.panel.verbs.engagements import add_signals
+
+        return add_signals(self, source=source)
+
+    def add_peacekeeping(self, *, source: str | None = None) -> Panel:
+        """Peacekeeping. Dyad panels: ``pk_codeployments``, the UN missions both states sent personnel
+        to (IPI's contributor-by-mission file: March 2014 only). State panels: ``pk_personnel``, the
+        state's mean monthly UN contribution that year (IPI, 1990–2014)."""
+        from legation.panel.verbs.engagements import add_peacekeeping
+
+        return add_peacekeeping(self, source=source)
+
+    def add_events(self, *, source: str | None = None) -> Panel:
+        """CAMEO-coded events from ccode1 to ccode2 mapped to instruments: ``events`` (count),
+        ``events_goldstein`` (sum of Goldstein weights), ``events_<instrument>`` counts, and
+        ``events_negative`` (suspensions, rejections, expulsions). NA outside the event data's years."""
+        from legation.panel.verbs.engagements import add_events
+
+        return add_events(self, source=source)
+
+    def add_unga(self, *, source: str | None = None) -> Panel:
+        """UN General Assembly voting that year: ``unga_joint`` (roll calls both states voted yes, no or
+        abstain on) and ``unga_agree`` (the share of those where they voted alike). Measures that
+        weight by chance agreement (S, κ, ideal points) live in `legation.measures`."""
+        from legation.panel.verbs.votes import add_unga
+
+        return add_unga(self, source=source)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,27 @@ class Spell:
         return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
 
+GERMAN_UNIFICATION = date(1990, 10, 3)
+"""The GDR (COW 265) joined the Federal Republic (260); Germany is COW 255 again from this day."""
+YEMENI_UNIFICATION = date(1990, 5, 22)
+"""The Yemen Arab Republic (678) and South Yemen (680) united as Yemen (679) on this day."""
+_EVE = timedelta(days=1)
+
+UNIFICATIONS: dict[int, tuple[date, int]] = {
+    260: (GERMAN_UNIFICATION, 255),
+    678: (YEMENI_UNIFICATION, 679),
+}
+"""Codes that datasets carry on after a unification (GW, troopdata, ISO 3166's DE and YE): each code,
+the day of the unification, and the COW code of the unified state from that day on."""
+
+
+def carried_on(code: int) -> tuple[Spell, Spell]:
+    """The COW codes a code of `UNIFICATIONS` stands for: itself until the eve of the unification,
+    the unified state's code from the day."""
+    since, to = UNIFICATIONS[code]
+    return (Spell(None, since - _EVE, code), Spell(since, None, to))
+
+
 _OCCUPIED = "no German state was a member of the state system between 1945-05-09 and 1955-05-04"
 
 NAME_RULES: tuple[tuple[re.Pattern[str], tuple[Spell, ...]], ...] = tuple(
@@ -37,8 +58,8 @@ NAME_RULES: tuple[tuple[re.Pattern[str], tuple[Spell, ...]], ...] = tuple(
             (
                 Spell(None, date(1945, 5, 8), 255),
                 Spell(date(1945, 5, 9), date(1955, 5, 4), None, _OCCUPIED),
-                Spell(date(1955, 5, 5), date(1990, 10, 2), 260),
-                Spell(date(1990, 10, 3), None, 255),
+                Spell(date(1955, 5, 5), GERMAN_UNIFICATION - _EVE, 260),
+                Spell(GERMAN_UNIFICATION, None, 255),
             ),
         ),
         (
@@ -47,11 +68,11 @@ NAME_RULES: tuple[tuple[re.Pattern[str], tuple[Spell, ...]], ...] = tuple(
         ),
         (
             r"^\s*federal\s+republic\s+of\s+germany\s*$",
-            (Spell(None, date(1990, 10, 2), 260), Spell(date(1990, 10, 3), None, 255)),
+            carried_on(260),
         ),
         (
             r"^\s*(republic\s+of\s+)?yemen(,?\s+rep(ublic|\.)?(\s+of)?)?\s*$",
-            (Spell(None, date(1990, 5, 21), 678), Spell(date(1990, 5, 22), None, 679)),
+            carried_on(678),
         ),
         (
             r"^\s*(serbia(\s+and\s+montenegro)?|serbia\s*&\s*montenegro|"
@@ -65,7 +86,7 @@ NAME_RULES: tuple[tuple[re.Pattern[str], tuple[Spell, ...]], ...] = tuple(
 
 COW_TO_GW: dict[int, tuple[Spell, ...]] = {
     260: (Spell(None, None, 260),),
-    255: (Spell(None, date(1945, 5, 8), 255), Spell(date(1990, 10, 3), None, 260)),
+    255: (Spell(None, date(1945, 5, 8), 255), Spell(GERMAN_UNIFICATION, None, 260)),
     345: (
         Spell(None, date(1918, 11, 30), 340),
         Spell(date(1918, 12, 1), date(2006, 6, 4), 345),
@@ -84,9 +105,9 @@ are the same number in both systems.
 
 GW_TO_COW: dict[int, tuple[Spell, ...]] = {
     255: (Spell(None, None, 255),),
-    260: (Spell(None, date(1990, 10, 2), 260), Spell(date(1990, 10, 3), None, 255)),
+    260: carried_on(260),
     340: (Spell(None, None, 345),),
-    678: (Spell(None, date(1990, 5, 21), 678), Spell(date(1990, 5, 22), None, 679)),
+    678: carried_on(678),
     816: (Spell(None, None, 816),),
     817: (Spell(None, None, 817),),
 }

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from rapidfuzz import process
 
+from legation._parse import integer
 from legation.errors import UnknownStateError
 from legation.groups import Groups
 from legation.groups import bundled as bundled_groups
@@ -23,7 +24,6 @@ from legation.states import codes, history
 from legation.states.history import Spell
 from legation.states.system import StateSystem
 from legation.states.system import bundled as bundled_system
-from legation.text import integer
 
 
 class ActorKind(StrEnum):
@@ -112,12 +112,19 @@ class Resolver:
         for pattern, spells in history.NAME_RULES:
             if pattern.search(text):
                 return spells
-        if _UPPER.match(text):
-            row = codes.by_iso3().get(text) or codes.by_cowc().get(text)
-            if row is not None and row.cown is not None:
-                return (Spell(None, None, row.cown),)
-            if (code := self.system.by_abb(text)) is not None:
-                return (Spell(None, None, code),)
+        if _UPPER.match(text) and (code := self._abbreviation(text)) is not None:
+            return (Spell(None, None, code),)
+        return self._named(text)
+
+    def _abbreviation(self, text: str) -> int | None:
+        """The COW code of an ISO3 or COW abbreviation, or of the state system's own ``stateabb``."""
+        row = codes.by_iso3().get(text) or codes.by_cowc().get(text)
+        if row is not None and row.cown is not None:
+            return row.cown
+        return self.system.by_abb(text)
+
+    def _named(self, text: str) -> tuple[Spell, ...]:
+        """The state a country name (or one of its variants) names, by the code list's regexes."""
         found = {r.cown for r in codes.match_name(text)}
         if len(found) == 1 and None not in found:
             return (Spell(None, None, found.pop()),)

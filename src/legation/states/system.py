@@ -14,14 +14,18 @@ from importlib import resources
 
 import polars as pl
 
-SPELL_SCHEMA = {
-    "system": pl.String,
-    "code": pl.Int32,
-    "stateabb": pl.String,
-    "statename": pl.String,
-    "start_date": pl.Date,
-    "end_date": pl.Date,
-}
+from legation.errors import InvalidValueError
+
+SPELL_SCHEMA = pl.Schema(
+    {
+        "system": pl.String,
+        "code": pl.Int32,
+        "stateabb": pl.String,
+        "statename": pl.String,
+        "start_date": pl.Date,
+        "end_date": pl.Date,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class StateSystem:
     def __post_init__(self) -> None:
         missing = set(SPELL_SCHEMA) - set(self.spells.columns)
         if missing:
-            raise ValueError(f"state spells need columns {sorted(missing)}")
+            raise InvalidValueError(f"state spells need columns {sorted(missing)}; add them to the frame")
         cols = ("code", "start_date", "end_date", "statename", "stateabb")
         for code, start, end, name, abb in self.spells.sort("start_date").select(cols).iter_rows():
             self._by_code.setdefault(code, []).append((start, end))

@@ -8,10 +8,11 @@ import polars as pl
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
-from legation.api import views
 from legation.api.common import Access, Limit, Offset, OptYear, Page, page, records
+from legation.api.geometry import world_geometry
 from legation.api.problems import Problem
 from legation.instruments import INSTRUMENTS
+from legation.ledger import reads
 from legation.ledger.sources import Source
 
 router = APIRouter(prefix="/api", tags=["catalog"])
@@ -45,7 +46,7 @@ def states(
     offset: Offset = 0,
 ) -> Page:
     """COW states with their most recent name and the years they were in the system."""
-    rows = ledger.cached("state_names", views.state_names)
+    rows = ledger.cached("state_names", reads.state_names)
     if q:
         needle = q.casefold()
         rows = rows.filter(
@@ -81,7 +82,7 @@ def groups(ledger: Access, limit: Limit = 100, offset: Offset = 0) -> Page:
 
 
 def _sources(led) -> pl.DataFrame:
-    counts = views.source_rows(led)
+    counts = reads.source_rows(led)
     return led.sources().with_columns(
         pl.col("id").replace_strict(counts, default=0, return_dtype=pl.Int64).alias("rows")
     )
@@ -111,7 +112,7 @@ def citations(
 def world() -> Response:
     """Country outlines (GeoJSON, feature id = COW code), served from an installed package."""
     try:
-        text = views.world_geometry()
+        text = world_geometry()
     except ModuleNotFoundError as e:  # the package is a dependency; say so if someone removed it
         raise Problem(503, "map geometry needs the `countryinfo` package", slug="no-geometry") from e
     return Response(text, media_type="application/geo+json", headers={"Cache-Control": "max-age=86400"})

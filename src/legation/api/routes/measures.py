@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Path, Query
 
-from legation.api import views
 from legation.api.common import (
     MAX_YEAR,
     MIN_YEAR,
@@ -24,20 +23,22 @@ from legation.api.common import (
     years_param,
 )
 from legation.api.problems import Problem
+from legation.ledger import reads
 from legation.measures import influence as inf
-from legation.measures.scores import defence_networks
+from legation.measures import profiles
 from legation.measures.validation import validate
+from legation.panel.channels import CHANNELS
 
 router = APIRouter(prefix="/api", tags=["measures"])
 MAX_PATRONS = 12
 
 
 def _influence(ledger: Access) -> tuple[pl.DataFrame, str]:
-    return ledger.cached("influence", views.influence)
+    return ledger.cached("influence", profiles.influence)
 
 
 def _names(ledger: Access) -> pl.DataFrame:
-    return ledger.cached("state_names", views.state_names).select("ccode", "abb", "name")
+    return ledger.cached("state_names", reads.state_names).select("ccode", "abb", "name")
 
 
 def _named(frame: pl.DataFrame, names: pl.DataFrame, col: str) -> pl.DataFrame:
@@ -117,7 +118,7 @@ def outward(
     """Outward influence of the leading patrons per year (the sum of their influence over every
     target), with each channel's share: who projects military-diplomatic influence."""
     frame, basis = _influence(ledger)
-    out = ledger.cached("outward", lambda _led: views.outward(frame))
+    out = ledger.cached("outward", lambda _led: profiles.outward(frame))
     if year is not None:
         out = out.filter(pl.col("year") == year).sort("outward", descending=True)
         leaders = out
@@ -172,7 +173,7 @@ def profile(
         code = state_code(led, state, "state")
     parts = ledger.cached(
         ("profile", code),
-        lambda led: views.profile(led, code, ledger.cached("arms_dependency", views.all_arms_dependency)),
+        lambda led: profiles.profile(led, code, ledger.cached("arms_dependency", profiles.all_arms_dependency)),
     )
     names = _names(ledger)
     row = names.filter(pl.col("ccode") == code)
@@ -202,28 +203,21 @@ def alignment(
     if ca == cb:
         raise Problem(422, "alignment needs two different states", slug="invalid-request")
     rows = ledger.cached(
-        ("alignment", min(ca, cb), max(ca, cb), (lo, hi)), lambda led: views.alignment(led, ca, cb, (lo, hi))
+        ("alignment", min(ca, cb), max(ca, cb), (lo, hi)), lambda led: profiles.alignment(led, ca, cb, (lo, hi))
     )
     return page(
         rows,
         limit,
         offset,
-        source=views.VOTES_SOURCE if rows.height else None,
-        note=None if rows.height else "no UN roll calls in this ledger: import unvotes-voeten",
+        source=CHANNELS["unga"].source if rows.height else None,
+        note=None if rows.height else f"no UN roll calls in this ledger: import {CHANNELS['unga'].source}",
     )
 
 
 @router.get("/scores", response_model=Page)
 def scores(ledger: Access, year: Year = 2015, limit: Limit = 200, offset: Offset = 0) -> Page:
     """Lowy-style defence-network scores (0–100) of every state in a year, best first."""
-    if ledger.cached("basis", views.basis) != "research":
-        raise Problem(
-            409,
-            "national scores need the research datasets (ATOP, SIPRI, MME, US visits, COW "
-            "NMC): import them with `legation data import-dir DIR`",
-            slug="needs-data",
-        )
-    rows = ledger.cached(("scores", year), lambda led: defence_networks(led, (year, year)))
+    rows = ledger.cached(("scores", year), lambda led: profiles.national_scores(led, year))
     rows = rows.sort("score", descending=True, nulls_last=True).join(_names(ledger), on="ccode", how="left")
     return page(rows, limit, offset)
 
@@ -237,17 +231,14 @@ def network(
     ] = "alliance",
 ) -> dict[str, Any]:
     """Nodes (centralities, Leiden bloc, layout), edges and blocs of one channel in one year."""
-    try:
-        net = ledger.cached(("network", channel, year), lambda led: views.network(led, channel, year))
-    except views.Unavailable as e:
-        raise Problem(404, str(e), slug="no-such-channel") from e
+    net = ledger.cached(("network", channel, year), lambda led: profiles.network(led, channel, year))
     return {k: records(v) if isinstance(v, pl.DataFrame) else v for k, v in net.items()}
 
 
 @router.get("/network/channels")
 def network_channels(ledger: Access) -> dict[str, Any]:
     """The channels this ledger can draw a network of."""
-    return {"channels": ledger.cached("network_channels", views.network_channels)}
+    return {"channels": ledger.cached("network_channels", profiles.network_channels)}
 
 
 @router.get("/validation", response_model=Page)
@@ -255,11 +246,13 @@ def validation(ledger: Access) -> Page:
     """Out-of-sample validation of the influence index against UN voting (fitted 1970–2005, scored
     2006–2015, bootstrap 95% intervals over targets); computed once per ledger, then cached."""
     with ledger.read() as led:
-        ready = views.has_source(led, views.VOTES_SOURCE) and views.has_source(led, "atop-dyad-years")
+        ready = reads.has_data(led, [CHANNELS["unga"].source]) and reads.has_data(
+            led, [CHANNELS["alliance"].source]
+        )
     if not ready:
         raise Problem(
             409,
-            "validation needs UN votes (unvotes-voeten) and the influence datasets: import "
+            f"validation needs UN votes ({CHANNELS['unga'].source}) and the influence datasets: import "
             "them with `legation data import-dir DIR`",
             slug="needs-data",
         )

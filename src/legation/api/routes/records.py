@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from pydantic import BaseModel
 
-from legation.api import views
+from legation._parse import integer
 from legation.api.common import (
     MAX_YEAR,
     MIN_YEAR,
@@ -27,10 +27,11 @@ from legation.api.problems import Problem
 from legation.api.security import require_token
 from legation.errors import UnknownStateError
 from legation.instruments import INSTRUMENTS
+from legation.ledger import imports_log, reads
 from legation.ledger.importing import FORMATS, import_file
-from legation.ledger.schema import ENGAGEMENT_COLUMNS
 from legation.ledger.store import Ledger
-from legation.text import integer
+from legation.measures import profiles
+from legation.panel.channels import CHANNELS
 
 router = APIRouter(prefix="/api", tags=["records"])
 CHUNK = 1 << 20
@@ -56,49 +57,34 @@ def engagements(
             422, f"instrument {instrument!r} is not one of {sorted(INSTRUMENTS)}", slug="invalid-request"
         )
     years_param(since, until, (MIN_YEAR, MAX_YEAR))
-    where, params = ["TRUE"], []
     with ledger.read() as led:
-        for col, who in (("actor", actor), ("partner", partner)):
-            if who is not None:
-                clause, value = _actor_clause(led, col, who)
-                where.append(clause)
-                params += value
-        if source is not None and led.query("SELECT 1 FROM sources WHERE id = ?", [source]).height == 0:
+        who = {col: _party(led, col, v) for col, v in (("actor", actor), ("partner", partner)) if v is not None}
+        if source is not None and not reads.source_exists(led, source):
             raise Problem(404, f"no source {source!r} in the ledger; see /api/sources", slug="unknown-source")
-        for clause, value in (("instrument = ?", instrument), ("source_id = ?", source)):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
-        if since is not None:
-            where.append("year(start_date) >= ?")
-            params.append(since)
-        if until is not None:
-            where.append("year(start_date) <= ?")
-            params.append(until)
-        sql_where = " AND ".join(where)
-        rows = led.query(
-            f"SELECT {', '.join(ENGAGEMENT_COLUMNS)}, count(*) OVER () AS _total FROM engagements "
-            f"WHERE {sql_where} ORDER BY start_date, id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+        rows, total = reads.engagement_page(
+            led,
+            actor=who.get("actor"),
+            partner=who.get("partner"),
+            instrument=instrument,
+            source=source,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
         )
-        if rows.height:
-            total = int(rows["_total"][0])
-        else:
-            total = int(led.query(f"SELECT count(*) AS n FROM engagements WHERE {sql_where}", params)["n"][0])
-    return Page(items=records(rows.drop("_total")), total=total, limit=limit, offset=offset)
+    return Page(items=records(rows), total=total, limit=limit, offset=offset)
 
 
-def _actor_clause(led: Ledger, col: str, who: str) -> tuple[str, list[object]]:
-    """SQL for an actor or partner filter: a state by COW code or name, or a group or other actor."""
+def _party(led: Ledger, col: str, who: str) -> tuple[int | None, str, str]:
+    """``(ccode, name, kind)`` of an actor or partner filter: a state by COW code or name, or a group
+    or other actor."""
     if integer(who.strip()) is not None:
-        return f"{col}_ccode = ?", [state_code(led, who, col)]
+        return state_code(led, who, col), "", "state"
     try:
         found = led.resolver().resolve(who.strip()[:200])
     except UnknownStateError as e:
         raise Problem(404, f"{col}: {e}", slug="unknown-state") from e
-    if found.ccode is not None:
-        return f"{col}_ccode = ?", [found.ccode]
-    return f"{col} = ? AND {col}_kind = ?", [found.name, found.kind.value]
+    return found.ccode, found.name, found.kind.value
 
 
 @router.get("/dyads/{a}/{b}", response_model=Page)
@@ -117,11 +103,11 @@ def dyad(
         ca, cb = state_code(led, a, "a"), state_code(led, b, "b")
         if ca == cb:
             raise Problem(422, "a dyad needs two different states", slug="invalid-request")
-        rows, total = views.dyad_engagements(led, ca, cb, limit, offset)
-    names = dict(ledger.cached("state_names", views.state_names).select("ccode", "name").iter_rows())
-    years = years_param(since, until, (views.RESEARCH_YEARS[0], 2024))
+        rows, total = reads.dyad_engagements(led, ca, cb, limit, offset)
+    names = dict(ledger.cached("state_names", reads.state_names).select("ccode", "name").iter_rows())
+    years = years_param(since, until, (profiles.RESEARCH_YEARS[0], 2024))
     align = ledger.cached(
-        ("alignment", min(ca, cb), max(ca, cb), years), lambda led: views.alignment(led, ca, cb, years)
+        ("alignment", min(ca, cb), max(ca, cb), years), lambda led: profiles.alignment(led, ca, cb, years)
     )
     return Page(
         items=records(rows),
@@ -132,7 +118,7 @@ def dyad(
             "a": {"ccode": ca, "name": names.get(ca)},
             "b": {"ccode": cb, "name": names.get(cb)},
             "alignment": records(align),
-            "alignment_source": views.VOTES_SOURCE if align.height else None,
+            "alignment_source": CHANNELS["unga"].source if align.height else None,
         },
     )
 
@@ -196,20 +182,18 @@ async def upload(
 def imports(ledger: Access, limit: Limit = 100, offset: Offset = 0) -> Page:
     """The ledger's import log, newest first."""
     with ledger.read() as led:
-        rows = led.query("SELECT * FROM imports ORDER BY id DESC")
+        rows = imports_log.imports(led)
     return Page(items=records(rows.slice(offset, limit)), total=rows.height, limit=limit, offset=offset)
 
 
 @router.delete("/imports/{import_id}", dependencies=[Depends(require_token)])
 def delete_import(ledger: Access, import_id: int) -> dict[str, Any]:
-    """Remove the engagements one import wrote (and its log entry), in one transaction."""
+    """Remove everything one import wrote (and its log entry), in one transaction: its engagements,
+    and for a dataset import that is its source's newest, the source's rows in every table."""
     if not 0 < import_id < 2**31:
         raise Problem(404, f"no import {import_id}", slug="unknown-import")
     with ledger.write() as led:
-        if led.query("SELECT 1 FROM imports WHERE id = ?", [import_id]).height == 0:
+        if not imports_log.import_exists(led, import_id):
             raise Problem(404, f"no import {import_id} in {led.path.name}", slug="unknown-import")
-        with led.transaction() as con:
-            (n,) = con.execute("SELECT count(*) FROM engagements WHERE import_id = ?", [import_id]).fetchone()
-            con.execute("DELETE FROM engagements WHERE import_id = ?", [import_id])
-            con.execute("DELETE FROM imports WHERE id = ?", [import_id])
-    return {"import_id": import_id, "engagements_deleted": int(n)}
+        n = imports_log.delete_import(led, import_id)
+    return {"import_id": import_id, "engagements_deleted": n}

@@ -12,6 +12,7 @@ import pkgutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from legation.errors import UnknownNameError
 from legation.ledger.importers.base import Download, Importer, Progress, SourceReport, run
 from legation.ledger.store import Ledger
 
@@ -34,7 +35,7 @@ def find(source_id: str) -> Importer:
         if imp.source.id == source_id:
             return imp
     known = ", ".join(imp.source.id for imp in importers())
-    raise KeyError(f"no importer for source {source_id!r}; known: {known}")
+    raise UnknownNameError(f"no importer for source {source_id!r}; use one of: {known}")
 
 
 def import_dir(

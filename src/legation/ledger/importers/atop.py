@@ -1,3 +1,5 @@
+# Kept whole: ATOP's alliances (engagements), their members (groups) and peacesciencer's ATOP dyad-years
+# read one codebook and share its provision flags.
 """ATOP 5.1 (Alliance Treaty Obligations and Provisions): alliances as engagements and groups, and
 peacesciencer's ATOP directed dyad-years as dyad attributes.
 

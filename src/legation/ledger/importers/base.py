@@ -1,3 +1,4 @@
+# Kept whole: the importer contract, the run that writes it and the row builders every importer uses.
 """The machinery every importer of a published dataset shares.
 
 An `Importer` knows one producer's files: the ones it recognises in a data directory (`patterns`,
@@ -13,98 +14,45 @@ report lists every unresolved name with its number of rows.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import time
 import zipfile
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import duckdb
 import polars as pl
 
-from legation import __version__
-from legation.errors import InputError, Problem, UnknownStateError
+from legation.errors import ImporterError, InputError, Problem, UnknownStateError
 from legation.instruments import INSTRUMENTS
+from legation.ledger.digest import sha256_files
+from legation.ledger.schema import frame_schema
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
+from legation.ledger.writing import engagement_rows, insert_engagements, log_import, next_import_id
 from legation.states.resolve import ActorKind
 
-ENGAGEMENT_SCHEMA: dict[str, pl.DataType] = {
-    "instrument": pl.String(),
-    "actor_kind": pl.String(),
-    "actor_ccode": pl.Int16(),
-    "actor": pl.String(),
-    "partner_kind": pl.String(),
-    "partner_ccode": pl.Int16(),
-    "partner": pl.String(),
-    "start_date": pl.Date(),
-    "start_precision": pl.String(),
-    "end_date": pl.Date(),
-    "end_precision": pl.String(),
-    "magnitude": pl.Float64(),
-    "unit": pl.String(),
-    "polarity": pl.Int8(),
-    "confidence": pl.Float64(),
-    "source_ref": pl.String(),
-    "note": pl.String(),
-    "details": pl.String(),
-}
+ENGAGEMENT_SCHEMA = frame_schema("engagements", without=("id", "source_id", "import_id"))
 """Columns of an engagement frame returned by `Importer.read` (plus ``_key``, see `engagements`)."""
 
-SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "engagements": {**ENGAGEMENT_SCHEMA, "_key": pl.String()},
-    "state_attributes": {
-        "ccode": pl.Int32(),
-        "year": pl.Int32(),
-        "variable": pl.String(),
-        "value": pl.Float64(),
-    },
-    "dyad_attributes": {
-        "ccode1": pl.Int32(),
-        "ccode2": pl.Int32(),
-        "year": pl.Int32(),
-        "variable": pl.String(),
-        "value": pl.Float64(),
-        "directed": pl.Boolean(),
-    },
-    "roll_calls": {
-        "rcid": pl.Int32(),
-        "session": pl.Int32(),
-        "date": pl.Date(),
-        "important": pl.Boolean(),
-        "unres": pl.String(),
-        "short": pl.String(),
-        "descr": pl.String(),
-        "issues": pl.List(pl.String()),
-    },
-    "votes": {"rcid": pl.Int32(), "ccode": pl.Int32(), "vote": pl.Int8()},
-    "groups": {
-        "id": pl.String(),
-        "name": pl.String(),
-        "kind": pl.String(),
-        "founded": pl.Date(),
-        "url": pl.String(),
-        "note": pl.String(),
-    },
-    "memberships": {
-        "group_id": pl.String(),
-        "ccode": pl.Int32(),
-        "start_date": pl.Date(),
-        "end_date": pl.Date(),
-        "note": pl.String(),
-    },
-    "states": {
-        "system": pl.String(),
-        "code": pl.Int32(),
-        "stateabb": pl.String(),
-        "statename": pl.String(),
-        "start_date": pl.Date(),
-        "end_date": pl.Date(),
+SCHEMAS: dict[str, pl.Schema] = {
+    "engagements": pl.Schema({**ENGAGEMENT_SCHEMA, "_key": pl.String()}),
+    **{
+        table: frame_schema(table, without=("source_id",))
+        for table in (
+            "state_attributes",
+            "dyad_attributes",
+            "roll_calls",
+            "votes",
+            "groups",
+            "memberships",
+            "states",
+        )
     },
 }
 """What `Importer.read` may return, by table (``source_id`` is added by `run`)."""
@@ -215,37 +163,35 @@ def run(
     out = importer.read(ledger, files, report)
     unknown = set(out) - set(importer.tables)
     if unknown:
-        raise ValueError(f"{type(importer).__name__} returned tables it does not declare: {unknown}")
+        raise ImporterError(
+            f"{type(importer).__name__} returned tables it does not declare: {unknown}; "
+            "add them to its `tables`"
+        )
     frames = {table: _conform(table, frame, src.id) for table, frame in out.items()}
     if "engagements" in frames:
         check_engagements(frames["engagements"], src.id)
     note(f"{src.id}: writing")
-    con = ledger.con
-    with ledger.transaction():
-        ledger._put_source(src)
+    started = datetime.fromtimestamp(time.time() - (time.perf_counter() - t0))
+    with ledger.transaction() as con:
+        ledger.register_source(src)
         for table in importer.tables:
             con.execute(f"DELETE FROM {table} WHERE source_id = ?", [src.id])
-        import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+        import_id = next_import_id(con)
         for table, frame in frames.items():
             _insert(con, table, frame, src.id, import_id)
             report.written[table] = frame.height
-        now = datetime.now()
-        con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                import_id,
-                "; ".join(report.files),
-                _digest(files),
-                f"source:{src.id}",
-                report.rows_read,
-                sum(report.written.values()),
-                [src.id],
-                datetime.fromtimestamp(time.time() - (time.perf_counter() - t0)),
-                now,
-                __version__,
-            ],
+        log_import(
+            con,
+            import_id,
+            path="; ".join(report.files),
+            sha256=sha256_files(files),
+            format=f"source:{src.id}",
+            rows_read=report.rows_read,
+            rows_written=sum(report.written.values()),
+            sources=[src.id],
+            started_at=started,
         )
-    ledger._resolver = None
+    ledger.refresh()
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -254,21 +200,27 @@ def _conform(table: str, frame: pl.DataFrame, source_id: str) -> pl.DataFrame:
     schema = SCHEMAS[table]
     missing = [c for c in schema if c not in frame.columns]
     if missing:
-        raise ValueError(f"{source_id}: the {table} rows lack columns {missing}")
+        raise ImporterError(
+            f"{source_id}: the {table} rows lack columns {missing}; the importer must add them"
+        )
     return frame.select(pl.col(c).cast(t) for c, t in schema.items())
 
 
-def _insert(con, table: str, frame: pl.DataFrame, source_id: str, import_id: int) -> None:
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, source_id: str, import_id: int
+) -> None:
+    if table == "engagements":
+        frame = engagement_rows(
+            frame.with_columns(
+                pl.lit(None, pl.String).alias("id"),
+                pl.lit(source_id).alias("source_id"),
+                pl.coalesce("source_ref", "_key").alias("source_ref"),
+            )
+        )
     con.register("_rows", frame.to_arrow())
     try:
         if table == "engagements":
-            cols = [c for c in ENGAGEMENT_SCHEMA if c != "source_ref"]
-            con.execute(
-                f"INSERT INTO engagements (id, source_id, source_ref, import_id, {', '.join(cols)}) "
-                f"SELECT ? || ':' || left(md5(_key), 16), ?, coalesce(source_ref, _key), ?, "
-                f"{', '.join(cols)} FROM _rows",
-                [source_id, source_id, import_id],
-            )
+            insert_engagements(con, "_rows", import_id)
         else:
             cols = ", ".join(SCHEMAS[table])
             con.execute(f"INSERT INTO {table} ({cols}, source_id) SELECT {cols}, ? FROM _rows", [source_id])
@@ -301,15 +253,6 @@ def check_engagements(frame: pl.DataFrame, source_id: str) -> None:
             problems.append(Problem(col, row.get(col), "breaks the ledger's rules", row=row["_row"]))
     if problems:
         raise InputError(problems, file=f"source {source_id}")
-
-
-def _digest(files: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for f in files:
-        with Path(f).open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    return h.hexdigest()
 
 
 # building rows ---------------------------------------------------------------------------------
@@ -387,7 +330,7 @@ class Names:
         pairs = frame.select(
             pl.col(column).cast(pl.String).alias("_name"), pl.col(when).alias("_when")
         ).unique()
-        rows = []
+        rows: list[tuple[object, ...]] = []
         for name, when_ in pairs.iter_rows():
             got = self.actor(name, when_) if name is not None and when_ is not None else "no name or date"
             if isinstance(got, str):
@@ -431,7 +374,7 @@ class Names:
 # reading files ---------------------------------------------------------------------------------
 
 
-def read_table(path: Path, *, columns: Sequence[str] = (), source: str = "", **csv: object) -> pl.DataFrame:
+def read_table(path: Path, *, columns: Sequence[str] = (), source: str = "", **csv: Any) -> pl.DataFrame:
     """A producer's table from CSV, XLSX (first sheet unless ``sheet_name``), Stata DTA, Parquet or
     a zip holding one of those; every failure is an `InputError` naming the source and file."""
     path = Path(path)
@@ -460,7 +403,7 @@ def read_table(path: Path, *, columns: Sequence[str] = (), source: str = "", **c
     return df
 
 
-def _read_any(path: Path, csv: dict) -> pl.DataFrame:
+def _read_any(path: Path, csv: dict[str, Any]) -> pl.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".zip":
         with zipfile.ZipFile(path) as z:
@@ -481,7 +424,7 @@ def _read_any(path: Path, csv: dict) -> pl.DataFrame:
         return _read_bytes(io.BytesIO(f.read()), suffix, csv)
 
 
-def _read_bytes(buf: io.BytesIO, suffix: str, csv: dict) -> pl.DataFrame:
+def _read_bytes(buf: io.BytesIO, suffix: str, csv: dict[str, Any]) -> pl.DataFrame:
     import pandas as pd
 
     if suffix == ".parquet":

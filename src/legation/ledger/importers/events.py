@@ -1,3 +1,4 @@
+# Kept whole: ICEWS and both GDELT versions share the CAMEO mapping and the event-to-engagement rules.
 """CAMEO-coded event data (ICEWS, GDELT 1.0, GDELT 2.0) as single-day engagements.
 
 Only events whose CAMEO code records an instrument (`legation.instruments.from_cameo`: 062, 064,
@@ -25,6 +26,7 @@ import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -346,7 +348,7 @@ def read_gdelt(path: Path, version: int, source: str) -> pl.DataFrame:
     return df.rename(dict(zip(df.columns, names, strict=True)))
 
 
-_GDELT_CSV = {
+_GDELT_CSV: dict[str, Any] = {
     "separator": "\t",
     "has_header": False,
     "infer_schema_length": 0,

@@ -1,3 +1,5 @@
+# Kept whole: MME, JME and the US visits come from one troopdata release and share its date parsing
+# and the expansion of an exercise into pairs of participants.
 """Joint military exercises (MME v7, JME v3) and US senior-leader visits, from ``troopdata/``.
 
 Every exercise becomes one undirected ``exercise`` engagement per unordered pair of its

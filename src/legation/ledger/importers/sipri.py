@@ -1,3 +1,5 @@
+# Kept whole: the four SIPRI importers share one name table (aliases, non-state names); the milex
+# reader is the seam for a split (sipri_milex.py) once tests no longer import it from here.
 """SIPRI: the Arms Transfers Database (trade register, yearly TIV flows, a COW-coded dyad-year
 panel) and the Military Expenditure Database.
 
@@ -26,6 +28,7 @@ import io
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -42,6 +45,9 @@ from legation.ledger.importers.base import (
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
 from legation.states.resolve import ActorKind
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 _SIPRI_AT = "https://www.sipri.org/databases/armstransfers"
 
@@ -294,7 +300,7 @@ def read_trade_register_csv(path: Path) -> pl.DataFrame:
 def _clean_trade_register(raw: pl.DataFrame) -> pl.DataFrame:
     """The raw export's text columns → the typed columns of the cleaned Parquet."""
 
-    def num(c: str, t: pl.DataType) -> pl.Expr:
+    def num(c: str, t: PolarsDataType) -> pl.Expr:
         return pl.col(c).str.strip_chars().replace("", None).cast(t, strict=False)
 
     def flag(c: str) -> pl.Expr:
@@ -663,8 +669,8 @@ class SipriMilex(Importer):
         if dups.height:
             order = [pl.col("value").is_null(), pl.col("country") != "USSR"]
             keep = dups.sort(order).unique(["ccode", "year", "variable"], keep="first", maintain_order=True)
-            clash = dups.group_by("ccode", "year", "variable").agg(pl.col("value").count().alias("n"))
-            clash = clash.filter(pl.col("n") > 1).height
+            counts = dups.group_by("ccode", "year", "variable").agg(pl.col("value").count().alias("n"))
+            clash = counts.filter(pl.col("n") > 1).height
             report.reject(
                 "second SIPRI series for one state-year, holding no value", dups.height - keep.height - clash
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -46,7 +47,7 @@ GW_SYSTEM = Source(
 )
 
 
-def _read_table(path: Path, **csv_kw) -> pl.DataFrame:
+def _read_table(path: Path, **csv_kw: Any) -> pl.DataFrame:
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             return pl.read_parquet(path)

@@ -1,3 +1,4 @@
+# Kept whole: the three troopdata sources share the host-code rules (dated codes, COW membership).
 """US troops and bases abroad from the troopdata R package (Allen, Flynn & Martinez Machain).
 
 Three sources, all ``basing`` engagements with the United States (COW 2) as actor and the host
@@ -31,6 +32,7 @@ from legation.errors import InputError, Problem
 from legation.ledger.importers.base import Importer, SourceReport, details, engagements, read_table
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
+from legation.states import history
 
 _TD = "Taken from the troopdata R package (meflynn/troopdata, commit 3946bcf)."
 _CITATION = (
@@ -62,7 +64,7 @@ _REPORT = re.compile(r"^(" + "|".join(_MONTHS) + r") \d{4}$")
 PLACEHOLDER_STATES: dict[int, int] = {1010: 341, 1012: 713, 1015: 402, 1020: 626}
 """troopdata v0.1.5's placeholder codes for four real states: Montenegro, Taiwan, Cabo Verde, South Sudan."""
 
-DATED_CODES: dict[int, tuple[date, int]] = {260: (date(1990, 10, 3), 255), 678: (date(1990, 5, 22), 679)}
+DATED_CODES = history.UNIFICATIONS
 """Codes the sources keep after a state's code changed: from that date on, the new COW code."""
 
 US = 2
@@ -458,7 +460,7 @@ class UsBases(Importer):
             # the list names a few sites twice (e.g. Naples): the occurrence keeps ids unique
             pl.int_range(pl.len()).over("_src_ccode", "basename", "lat", "lon").cast(pl.String).alias("_n"),
         )
-        key = [
+        key: list[str | pl.Expr] = [
             pl.col("_src_ccode").cast(pl.String),
             pl.col("basename").fill_null("NA"),
             pl.col("lat").cast(pl.String).fill_null("NA"),

@@ -17,7 +17,7 @@ See docs/sources/unvotes.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from countrycode.countrycode import prepare_codelist
 from legation.ledger.importers.base import Importer, SourceReport, read_table
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
-from legation.states import codes
+from legation.states import codes, history
 
 _CITATION = (
     "Voeten, Erik, Anton Strezhnev and Michael Bailey. United Nations General Assembly Voting Data. "
@@ -81,22 +81,23 @@ VOTES: dict[str, int] = {"yes": 1, "abstain": 2, "no": 3}
 
 VOETEN_VOTES = (1, 2, 3, 8, 9)
 
-_UNIFICATION = date(1990, 10, 3)
-_YEMEN = date(1990, 5, 22)
 _N = None
+_EVE = timedelta(days=1)
+_FRG = tuple((s.start, s.end, s.code) for s in history.carried_on(260) if s.code is not None)
+_YAR = tuple((s.start, s.end, s.code) for s in history.carried_on(678) if s.code is not None)
 SPELLS: dict[str, tuple[tuple[date | None, date | None, int], ...]] = {
     # ISO2 codes whose COW code depends on the date or that countrycode does not map
-    "DE": ((_N, date(1990, 10, 2), 260), (_UNIFICATION, _N, 255)),
-    "DD": ((_N, date(1990, 10, 2), 265),),
-    "YE": ((_N, date(1990, 5, 21), 678), (_YEMEN, _N, 679)),
-    "YD": ((_N, date(1990, 5, 21), 680),),
+    "DE": _FRG,
+    "DD": ((_N, history.GERMAN_UNIFICATION - _EVE, 265),),
+    "YE": _YAR,
+    "YD": ((_N, history.YEMENI_UNIFICATION - _EVE, 680),),
     "CS": ((_N, date(1992, 12, 31), 315),),
     "YU": ((_N, _N, 345),),  # Yugoslavia, Serbia and Montenegro, Serbia: COW 345 throughout
     "RU": ((_N, _N, 365),),  # USSR until 1991, then Russia: COW 365 throughout
     "TW": ((_N, _N, 713),),  # the Republic of China held China's seat until 25 October 1971
     # rows with no ISO2 code (``NA`` in R), keyed by country name
-    "name:Federal Republic of Germany": ((_N, date(1990, 10, 2), 260), (_UNIFICATION, _N, 255)),
-    "name:Yemen Arab Republic": ((_N, date(1990, 5, 21), 678), (_YEMEN, _N, 679)),
+    "name:Federal Republic of Germany": _FRG,
+    "name:Yemen Arab Republic": _YAR,
     "name:Zanzibar": ((_N, _N, 511),),
 }
 """Explicit, dated ISO2 (or ``name:`` country) to COW mappings; other ISO2 codes use countrycode."""
@@ -108,7 +109,7 @@ _SPELL_SCHEMA = {"_key": pl.String, "_from": pl.Date, "_to": pl.Date, "ccode": p
 def iso2_spells() -> pl.DataFrame:
     """Every ISO2 code (and ``name:`` key) with the COW codes it stands for, by date."""
     cl = prepare_codelist()
-    rows = [
+    rows: list[tuple[str, date | None, date | None, int]] = [
         (iso2, None, None, int(cown))
         for iso2, cown in zip(cl["iso2c"], cl["cown"], strict=True)
         if iso2 and cown is not None and iso2 not in SPELLS
@@ -290,15 +291,13 @@ class UnVotesVoeten(Importer):
             pl.when(no_coding).then(pl.lit(None, pl.List(pl.String))).otherwise(issue_list).alias("issues"),
         )
         # Voeten codes the 1990 votes of unified Yemen as 678; COW's 678 ends on 21 May 1990
-        after = pl.col("date") >= pl.lit(_YEMEN)
+        ccode = pl.col("ccode")
+        for code, (since, unified) in history.UNIFICATIONS.items():
+            after = (pl.col("date") >= pl.lit(since)).fill_null(False)
+            ccode = pl.when((pl.col("ccode") == code) & after).then(unified).otherwise(ccode)
         moved = df.join(calls.select("rcid", "date"), on="rcid", how="left").select(
             "rcid",
-            pl.when((pl.col("ccode") == 678) & after.fill_null(False))
-            .then(679)
-            .when((pl.col("ccode") == 260) & (pl.col("date") >= pl.lit(_UNIFICATION)).fill_null(False))
-            .then(255)
-            .otherwise(pl.col("ccode"))
-            .alias("ccode"),
+            ccode.alias("ccode"),
             pl.col("vote").cast(pl.Int8),
         )
         votes = _unique(

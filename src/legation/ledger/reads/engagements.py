@@ -1,0 +1,274 @@
+"""Reads of engagements: yearly flows per dyad, exercises, reports, events, activity, pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import polars as pl
+
+from legation.ledger.reads._frame import STATE_PAIR, Years, frame
+from legation.ledger.schema import ENGAGEMENT_COLUMNS
+from legation.ledger.store import Ledger
+
+Flow = Literal["sum", "count", "sum_or_one", "max_thousands"]
+_FLOW = {
+    "sum": "sum(magnitude)",
+    "count": "CAST(count(*) AS INTEGER)",
+    "sum_or_one": "sum(coalesce(magnitude, 1.0))",
+    "max_thousands": "max(magnitude / 1000.0)",
+}
+
+
+def flows(
+    led: Ledger,
+    sources: Sequence[str],
+    instrument: str,
+    *,
+    until: int,
+    flow: Flow = "sum",
+    by_source: bool = False,
+) -> pl.DataFrame:
+    """``[source_id,] ccode1, ccode2, year, v``: state-to-state engagements of ``instrument`` from
+    ``sources`` aggregated per directed dyad-year (and source) up to ``until``: ``sum`` of magnitudes,
+    ``count`` of rows, ``sum_or_one`` (a row without magnitude counts 1) or ``max_thousands`` (the
+    largest magnitude / 1000)."""
+    src = "source_id, " if by_source else ""
+    return frame(
+        led,
+        f"SELECT {src}actor_ccode AS ccode1, partner_ccode AS ccode2, year(start_date) AS year, "
+        f"{_FLOW[flow]} AS v FROM engagements WHERE source_id IN (SELECT unnest(?)) AND instrument = ? "
+        f"AND {STATE_PAIR} AND year(start_date) <= ? GROUP BY ALL",
+        [list(sources), instrument, until],
+    )
+
+
+def inflows(led: Ledger, source: str, instrument: str) -> pl.DataFrame:
+    """``ccode2, year, v``: the summed magnitude each state received from any actor (state or not)."""
+    return frame(
+        led,
+        "SELECT partner_ccode AS ccode2, year(start_date) AS year, sum(magnitude) AS v FROM engagements "
+        "WHERE source_id = ? AND instrument = ? AND partner_kind = 'state' GROUP BY ALL",
+        [source, instrument],
+    )
+
+
+def positive_counts(led: Ledger, instrument: str, until: int) -> pl.DataFrame:
+    """``ccode1, ccode2, year, v`` (Float64): positive state-to-state engagements of ``instrument`` from
+    every source, counted per directed dyad-year up to ``until`` (self-ties left out)."""
+    return frame(
+        led,
+        "SELECT actor_ccode::INTEGER AS ccode1, partner_ccode::INTEGER AS ccode2, "
+        "year(start_date)::INTEGER AS year, count(*)::DOUBLE AS v FROM engagements "
+        f"WHERE instrument = ? AND polarity > 0 AND {STATE_PAIR} "
+        "AND actor_ccode <> partner_ccode AND year(start_date) <= ? GROUP BY ALL",
+        [instrument, until],
+    )
+
+
+_EXERCISE = (
+    "coalesce(details->>'mmeid', '') || '|' || coalesce(details->>'name', '') || '|' || "
+    "CAST(start_date AS VARCHAR)"
+)
+
+
+def exercise_rows(led: Ledger, source: str, years: Years) -> pl.DataFrame:
+    """``ccode1, ccode2, year, ex, details``: each state pair of each exercise (``ex`` identifies the
+    exercise: its MME id, name and start date)."""
+    return frame(
+        led,
+        "SELECT actor_ccode AS ccode1, partner_ccode AS ccode2, year(start_date) AS year, "
+        f"{_EXERCISE} AS ex, details FROM engagements WHERE source_id = ? AND instrument = 'exercise' AND {STATE_PAIR} "
+        "AND year(start_date) BETWEEN ? AND ?",
+        [source, *years],
+    )
+
+
+def exercise_counts(led: Ledger, source: str, until: int) -> pl.DataFrame:
+    """``ccode1 < ccode2, year, v``: distinct exercises each unordered pair held per year up to ``until``."""
+    return frame(
+        led,
+        "SELECT least(actor_ccode, partner_ccode) AS ccode1, greatest(actor_ccode, partner_ccode) AS ccode2, "
+        f"year(start_date) AS year, count(DISTINCT {_EXERCISE}) AS v FROM engagements "
+        f"WHERE source_id = ? AND instrument = 'exercise' AND {STATE_PAIR} "
+        "AND actor_ccode <> partner_ccode AND year(start_date) <= ? GROUP BY ALL",
+        [source, until],
+    )
+
+
+def last_reports(led: Ledger, source: str, instrument: str, years: Years) -> pl.DataFrame:
+    """``ccode1, ccode2, year, v`` (INTEGER): the year's last reported magnitude per directed dyad (the
+    largest when two reports share the date), e.g. troops stationed."""
+    return frame(
+        led,
+        "SELECT actor_ccode AS ccode1, partner_ccode AS ccode2, year(start_date) AS year, "
+        "CAST(arg_max(magnitude, (start_date, magnitude)) AS INTEGER) AS v FROM engagements "
+        "WHERE source_id = ? AND instrument = ? AND year(start_date) BETWEEN ? AND ? GROUP BY ALL",
+        [source, instrument, *years],
+    )
+
+
+def largest_by_instrument(led: Ledger, source: str, names: Mapping[str, str], years: Years) -> pl.DataFrame:
+    """``ccode1, ccode2, year, <name>…``: per directed dyad-year the largest magnitude of each
+    instrument in ``names`` (instrument → column name)."""
+    cols = ", ".join(f"max(magnitude) FILTER (instrument = '{i}') AS {n}" for i, n in names.items())
+    return frame(
+        led,
+        f"SELECT actor_ccode AS ccode1, partner_ccode AS ccode2, year(start_date) AS year, {cols} "
+        "FROM engagements WHERE source_id = ? AND year(start_date) BETWEEN ? AND ? GROUP BY ALL",
+        [source, *years],
+    )
+
+
+def mean_by_actor(led: Ledger, source: str, years: Years, name: str) -> pl.DataFrame:
+    """``ccode, year, <name>``: the mean magnitude of each state actor's engagements per year."""
+    return frame(
+        led,
+        f"SELECT actor_ccode AS ccode, year(start_date) AS year, avg(magnitude) AS {name} "
+        "FROM engagements WHERE source_id = ? AND actor_kind = 'state' "
+        "AND year(start_date) BETWEEN ? AND ? GROUP BY ALL",
+        [source, *years],
+    )
+
+
+def codeployments(led: Ledger, source: str, years: Years) -> pl.DataFrame:
+    """``ccode1 < ccode2, year, pk_codeployments``: missions (``details.mission``) both states sent
+    personnel to that year."""
+    return frame(
+        led,
+        "WITH m AS (SELECT DISTINCT actor_ccode AS c, details->>'mission' AS mission, "
+        "year(start_date) AS year FROM engagements WHERE source_id = ? AND actor_kind = 'state') "
+        "SELECT a.c AS ccode1, b.c AS ccode2, a.year, CAST(count(*) AS INTEGER) AS pk_codeployments "
+        "FROM m a JOIN m b ON a.mission = b.mission AND a.year = b.year AND a.c < b.c "
+        "WHERE a.year BETWEEN ? AND ? GROUP BY ALL",
+        [source, *years],
+    )
+
+
+def event_rows(led: Ledger, source: str, years: Years) -> pl.DataFrame:
+    """``ccode1, ccode2, year, instrument, polarity, g``: state-to-state events with their Goldstein
+    weight (``details.goldstein``)."""
+    return frame(
+        led,
+        "SELECT actor_ccode AS ccode1, partner_ccode AS ccode2, year(start_date) AS year, instrument, "
+        "polarity, TRY_CAST(details->>'goldstein' AS DOUBLE) AS g FROM engagements WHERE source_id = ? "
+        f"AND {STATE_PAIR} AND year(start_date) BETWEEN ? AND ?",
+        [source, *years],
+    )
+
+
+def activity(led: Ledger, years: Years | None = None) -> pl.DataFrame:
+    """``ccode, year, instrument, outgoing, incoming, suspensions`` per state: engagements it started
+    as actor (positive polarity), received as partner, and suspensions it made, by year."""
+    where, params = "", []
+    if years is not None:
+        where, params = "WHERE year(start_date) BETWEEN ? AND ?", [years[0], years[1]]
+    return frame(
+        led,
+        "WITH e AS (SELECT * FROM engagements " + where + ") "
+        "SELECT ccode::INTEGER AS ccode, year::INTEGER AS year, instrument, "
+        "sum(out)::INTEGER AS outgoing, sum(inc)::INTEGER AS incoming, sum(susp)::INTEGER AS suspensions "
+        "FROM (SELECT actor_ccode AS ccode, year(start_date) AS year, instrument, "
+        "      (polarity > 0)::INTEGER AS out, 0 AS inc, (polarity < 0)::INTEGER AS susp "
+        "      FROM e WHERE actor_kind = 'state' "
+        "      UNION ALL SELECT partner_ccode, year(start_date), instrument, 0, (polarity > 0)::INTEGER, 0 "
+        "      FROM e WHERE partner_kind = 'state') GROUP BY ALL ORDER BY year, ccode, instrument",
+        params,
+    )
+
+
+def partners(led: Ledger, ccode: int) -> pl.DataFrame:
+    """``ccode, name, outgoing, incoming``: each state ``ccode`` engaged (outgoing) or was engaged by
+    (incoming), positive state-to-state engagements only."""
+    return frame(
+        led,
+        "SELECT other::INTEGER AS ccode, any_value(name) AS name, sum(out)::INTEGER AS outgoing, "
+        "sum(inc)::INTEGER AS incoming FROM ("
+        "SELECT partner_ccode AS other, partner AS name, 1 AS out, 0 AS inc FROM engagements "
+        f"WHERE actor_ccode = ? AND {STATE_PAIR} AND polarity > 0 "
+        "UNION ALL SELECT actor_ccode, actor, 0, 1 FROM engagements "
+        f"WHERE partner_ccode = ? AND {STATE_PAIR} AND polarity > 0"
+        ") GROUP BY other",
+        [ccode, ccode],
+    )
+
+
+def supplier_counts(led: Ledger, ccode: int, instrument: str) -> pl.DataFrame:
+    """``year, supplier, n``: positive engagements of ``instrument`` from each state to ``ccode``."""
+    return frame(
+        led,
+        "SELECT year(start_date)::INTEGER AS year, actor_ccode::INTEGER AS supplier, count(*) AS n "
+        "FROM engagements WHERE instrument = ? AND partner_ccode = ? AND polarity > 0 "
+        "AND actor_kind = 'state' GROUP BY ALL",
+        [instrument, ccode],
+    )
+
+
+def dyad_engagements(led: Ledger, a: int, b: int, limit: int, offset: int) -> tuple[pl.DataFrame, int]:
+    """One page of the engagements between two states, either way, oldest first, with each source's
+    name; and how many there are in all."""
+    where = (
+        "FROM engagements e JOIN sources s ON s.id = e.source_id WHERE "
+        "((actor_ccode = ? AND partner_ccode = ?) OR (actor_ccode = ? AND partner_ccode = ?)) "
+        f"AND {STATE_PAIR}"
+    )
+    params = [a, b, b, a]
+    total = frame(led, f"SELECT count(*) AS n {where}", params)["n"][0]
+    rows = frame(
+        led,
+        "SELECT e.id, e.instrument, e.actor_ccode::INTEGER AS actor_ccode, e.actor, "
+        "e.partner_ccode::INTEGER AS partner_ccode, e.partner, e.start_date, e.end_date, e.magnitude, "
+        f"e.unit, e.polarity, e.source_id, s.name AS source_name, e.source_ref, e.note {where} "
+        "ORDER BY e.start_date, e.id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return rows, int(total)
+
+
+def engagement_page(
+    led: Ledger,
+    *,
+    actor: tuple[int | None, str, str] | None = None,
+    partner: tuple[int | None, str, str] | None = None,
+    instrument: str | None = None,
+    source: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[pl.DataFrame, int]:
+    """One page of engagements matching every filter, oldest first, and the number matching. ``actor``
+    and ``partner`` are ``(ccode, name, kind)`` of a resolved party: a state by its code, anything else
+    by name and kind; ``since``/``until`` bound the start year."""
+    where, params = ["TRUE"], []
+    for col, who in (("actor", actor), ("partner", partner)):
+        if who is not None:
+            code, name, kind = who
+            if code is not None:
+                where.append(f"{col}_ccode = ?")
+                params.append(code)
+            else:
+                where.append(f"{col} = ? AND {col}_kind = ?")
+                params += [name, kind]
+    for clause, value in (("instrument = ?", instrument), ("source_id = ?", source)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    if since is not None:
+        where.append("year(start_date) >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("year(start_date) <= ?")
+        params.append(until)
+    sql_where = " AND ".join(where)
+    rows = frame(
+        led,
+        f"SELECT {', '.join(ENGAGEMENT_COLUMNS)}, count(*) OVER () AS _total FROM engagements "
+        f"WHERE {sql_where} ORDER BY start_date, id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    if rows.height:
+        total = int(rows["_total"][0])
+    else:
+        total = int(frame(led, f"SELECT count(*) AS n FROM engagements WHERE {sql_where}", params)["n"][0])
+    return rows.drop("_total"), total

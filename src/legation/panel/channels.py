@@ -1,0 +1,300 @@
+"""The channel registry: every channel legation measures, the sources it reads, and how.
+
+A **channel** is one kind of tie or attribute from named datasets: alliances from ATOP, arms from
+SIPRI, exercises from MME and JME… Each entry says which sources record it (the first is the default
+of readers that take one source: the panel verbs, the networks), its instrument and so its decay
+half-life, whether it is directed, how a dyad-year's rows become one flow, and what it means. Its
+coverage is read from the sources' own records (`Source`): outside their years, or for actors they
+do not record, a channel is NA, never 0.
+
+This module is the only place a dataset's id is tied to a channel: the ``add_*`` verbs, influence,
+networks, risk, scores, validation and the faces look channels up here.
+
+Two channel **sets** feed one influence pipeline:
+
+- the **research** set (`INFLUENCE`): alliance, arms, exercise, basing, visits, from the published
+  datasets, each covered where one of its sources covers the patron and year;
+- the **ledger** set (`ledger_channels`): one channel per instrument from whatever engagements the
+  ledger holds (the curated sample, an analyst's CSV), covered over the span of its sources' windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from legation.errors import PanelError
+from legation.instruments import INSTRUMENTS
+from legation.ledger import reads
+from legation.ledger.reads.engagements import Flow
+from legation.ledger.sources import Source
+from legation.ledger.store import Ledger
+from legation.panel.keys import to_patron_target
+from legation.panel.stocks import decayed
+
+Basis = Literal["research", "ledger"]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel: where its values come from and how they aggregate."""
+
+    name: str
+    sources: tuple[str, ...]
+    """Source ids recording it; the first is the default of single-source readers."""
+    level: Literal["dyad", "state"] = "dyad"
+    directed: bool = True
+    """Directed dyad channels run ccode1 (patron) → ccode2 (target)."""
+    instrument: str | None = None
+    flow: Flow = "sum"
+    """How a dyad-year's engagements become the flow its stock accumulates (see `reads.flows`)."""
+    basis: Basis = "research"
+    doc: str = ""
+
+    @property
+    def source(self) -> str:
+        """The default source of readers that take one."""
+        return self.sources[0]
+
+    @property
+    def half_life(self) -> float:
+        """The decay half-life of the channel's instrument, in years."""
+        if self.instrument is None:
+            raise PanelError(f"channel {self.name!r} has no instrument and so no decay half-life")
+        return INSTRUMENTS[self.instrument].half_life
+
+
+CHANNELS: dict[str, Channel] = {
+    c.name: c
+    for c in (
+        Channel(
+            "alliance",
+            ("atop-dyad-years",),
+            instrument="alliance",
+            doc="ATOP obligations of i to j each year: 1 for a defence pact, 0.5 for other obligations only",
+        ),
+        Channel("capabilities", ("cow-nmc",), level="state", doc="COW National Material Capabilities"),
+        Channel("milex", ("sipri-milex",), level="state", doc="SIPRI military expenditure"),
+        Channel("igos", ("cow-igo",), directed=False, doc="COW IGO memberships, shared and per state"),
+        Channel("majors", ("cow-majors",), level="state", doc="COW major-power status"),
+        Channel("contiguity", ("cow-contiguity",), doc="COW direct contiguity type"),
+        Channel("distance", ("cow-mindist",), directed=False, doc="minimum distance (CShapes 2.0)"),
+        Channel("rivalries", ("rivalries",), directed=False, doc="strategic rivalries (TD, TSS)"),
+        Channel(
+            "arms",
+            ("sipri-tiv-360info",),
+            instrument="arms_transfer",
+            doc="SIPRI TIV delivered by i to j",
+        ),
+        Channel(
+            "exercise",
+            ("mme", "jme"),
+            directed=False,
+            instrument="exercise",
+            flow="sum_or_one",
+            doc="joint exercises of i and j (MME, JME)",
+        ),
+        Channel(
+            "basing",
+            ("us-troops", "mcmanus-nieman"),
+            instrument="basing",
+            flow="max_thousands",
+            doc="i's troops in j, thousands (US troop data; McManus–Nieman for the other four patrons)",
+        ),
+        Channel(
+            "visits",
+            ("us-visits", "mcmanus-nieman"),
+            instrument="dialogue",
+            flow="sum_or_one",
+            doc="senior-leader visits of i to j",
+        ),
+        Channel("signals", ("mcmanus-nieman",), doc="McManus–Nieman major-power signals"),
+        Channel(
+            "peacekeeping",
+            ("ipi-peacekeeping",),
+            level="state",
+            instrument="peacekeeping",
+            doc="IPI monthly UN peacekeeping contributions",
+        ),
+        Channel(
+            "codeployment",
+            ("ipi-peacekeeping-missions",),
+            directed=False,
+            instrument="peacekeeping",
+            doc="UN missions both states sent personnel to (IPI contributor-by-mission)",
+        ),
+        Channel("events", ("icews-sample",), doc="CAMEO-coded events (ICEWS, GDELT)"),
+        Channel("unga", ("unvotes-voeten",), directed=False, doc="UN General Assembly roll-call votes"),
+    )
+}
+"""Every research channel by name."""
+
+SYSTEMS: dict[str, str] = {"cow": "cow-system", "gw": "gw-states"}
+"""The source of each state system's full membership list."""
+
+INFLUENCE: tuple[str, ...] = ("alliance", "arms", "exercise", "basing", "visits")
+"""The research channels of the influence index."""
+
+NETWORKS: tuple[str, ...] = ("alliance", "arms", "exercise")
+"""The research channels a defence network can be drawn of."""
+
+
+def channel(name: str) -> Channel:
+    """The research channel ``name``; a clear error naming the known ones otherwise."""
+    try:
+        return CHANNELS[name]
+    except KeyError:
+        raise PanelError(f"unknown channel {name!r}; known: {', '.join(sorted(CHANNELS))}") from None
+
+
+def ledger_channels(led: Ledger) -> dict[str, Channel]:
+    """The ledger set: one channel per instrument the ledger records, from every source recording it
+    (counts of positive engagements; undirected instruments both ways)."""
+    return {
+        name: Channel(
+            name,
+            tuple(sources),
+            directed=INSTRUMENTS[name].directed,
+            instrument=name,
+            basis="ledger",
+            doc=INSTRUMENTS[name].definition,
+        )
+        for name, sources in sorted(reads.recording_sources(led).items())
+    }
+
+
+def basis(led: Ledger) -> Basis:
+    """``"research"`` when the ledger holds any influence channel's dataset, else ``"ledger"``."""
+    wanted = sorted({s for name in INFLUENCE for s in CHANNELS[name].sources})
+    return "research" if reads.has_data(led, wanted) else "ledger"
+
+
+def present(led: Ledger, ch: Channel) -> bool:
+    """Whether the ledger holds any row of the channel's default source."""
+    return reads.has_data(led, [ch.source])
+
+
+# coverage --------------------------------------------------------------------------------------------
+
+
+def registered(led: Ledger, ch: Channel) -> list[Source]:
+    """The channel's sources registered in the ledger, in the channel's order."""
+    known = set(led.sources()["id"].to_list())
+    return [led.source(s) for s in ch.sources if s in known]
+
+
+def window(src: Source, years: tuple[int, int]) -> tuple[int, int]:
+    """``years`` clipped to the source's coverage (may come out empty: first > last)."""
+    lo = max(years[0], src.coverage_start if src.coverage_start is not None else years[0])
+    hi = min(years[1], src.coverage_end if src.coverage_end is not None else years[1])
+    return lo, hi
+
+
+def covered(sources: Sequence[Source], actor: str = "patron") -> pl.Expr:
+    """True where one of ``sources`` records the ``actor`` column's state in the row's ``year``."""
+    ok = pl.lit(False)
+    for src in sources:
+        cond = pl.lit(True)
+        if src.coverage_start is not None:
+            cond &= pl.col("year") >= src.coverage_start
+        if src.coverage_end is not None:
+            cond &= pl.col("year") <= src.coverage_end
+        if src.coverage_actors:
+            cond &= pl.col(actor).is_in(list(src.coverage_actors))
+        ok |= cond
+    return ok
+
+
+def span(led: Ledger, ch: Channel) -> tuple[int, int] | None:
+    """A ledger channel's covered years: from the earliest start to the latest end of its sources'
+    windows (a source without a window counts from its first to its last engagement of the
+    instrument); None when no source records it."""
+    bounds = []
+    for src in registered(led, ch):
+        lo, hi = src.coverage_start, src.coverage_end
+        if lo is None or hi is None:
+            seen = reads.engagement_years(led, [src.id], ch.instrument or ch.name)
+            if seen is None:
+                continue
+            lo, hi = lo if lo is not None else seen[0], hi if hi is not None else seen[1]
+        bounds.append((lo, hi))
+    if not bounds:
+        return None
+    return min(b[0] for b in bounds), max(b[1] for b in bounds)
+
+
+def common_years(led: Ledger, names: Sequence[str], default: tuple[int, int]) -> tuple[int, int]:
+    """The years every one of the channels ``names`` covers inside ``default`` (from the windows of
+    the sources that hold data), so a series never jumps where one channel's data end."""
+    lo, hi = default
+    for name in names:
+        held = reads.sources_with_rows(led, CHANNELS[name].sources)
+        if not held:
+            continue
+        srcs = [led.source(s) for s in held]
+        lo = max(lo, min(s.coverage_start if s.coverage_start is not None else default[0] for s in srcs))
+        hi = min(hi, max(s.coverage_end if s.coverage_end is not None else default[1] for s in srcs))
+    return (lo, hi) if lo <= hi else default
+
+
+# flows and stocks -------------------------------------------------------------------------------------
+
+
+def flows(led: Ledger, ch: Channel, until: int) -> pl.DataFrame:
+    """``ccode1, ccode2, year, v``: the channel's yearly flows per directed dyad up to ``until``, from
+    the start of its data (so stocks carry what came before). Several sources recording the same
+    dyad-year (MME and JME; US troop data and McManus–Nieman) merge by the larger value, never add:
+    they count the same engagements. Undirected channels give both directions the same flow."""
+    if ch.basis == "ledger":
+        out = reads.positive_counts(led, ch.instrument or ch.name, until)
+        if not ch.directed:
+            back = out.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year", "v")
+            out = pl.concat([out, back]).group_by("ccode1", "ccode2", "year").agg(pl.col("v").max())
+        return out
+    if ch.name == "alliance":
+        ob = reads.obligations(led, ch.source, until=until)
+        return ob.select(
+            "ccode1",
+            "ccode2",
+            "year",
+            pl.when(pl.col("atop_defense") > 0).then(1.0).otherwise(0.5).alias("v"),
+        )
+    if ch.instrument is None:
+        raise PanelError(f"channel {ch.name!r} has no engagement flows")
+    if len(ch.sources) == 1 and ch.directed:
+        return reads.flows(led, ch.sources, ch.instrument, until=until, flow=ch.flow)
+    out = reads.flows(led, ch.sources, ch.instrument, until=until, flow=ch.flow, by_source=True)
+    if not ch.directed:
+        back = out.with_columns(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"))
+        out = pl.concat([out, back])
+    return (
+        out.group_by("source_id", "ccode1", "ccode2", "year")
+        .agg(pl.col("v").sum())
+        .group_by("ccode1", "ccode2", "year")
+        .agg(pl.col("v").max())
+    )
+
+
+def stocks(led: Ledger, ch: Channel, years: tuple[int, int]) -> pl.DataFrame:
+    """``patron, target, year, stock``: the channel's decayed stocks (its instrument's half-life) for
+    every directed dyad-year in ``years`` with a positive stock, inside the channel's coverage."""
+    schema = {"patron": pl.Int32, "target": pl.Int32, "year": pl.Int32, "stock": pl.Float64}
+    if ch.basis == "ledger":
+        win = span(led, ch)
+        lo, hi = (max(years[0], win[0]), min(years[1], win[1])) if win else (1, 0)
+        raw = flows(led, ch, hi) if lo <= hi else pl.DataFrame()
+        if raw.height == 0:
+            return pl.DataFrame(schema=schema)
+        stock = decayed(to_patron_target(raw), ch.half_life, lo, hi, ["patron", "target"])
+        return stock.filter(pl.col("stock") > 1e-9)
+    raw = flows(led, ch, years[1])
+    if raw.height == 0:
+        return pl.DataFrame(schema=schema)
+    raw = to_patron_target(raw).with_columns(
+        pl.col("patron", "target", "year").cast(pl.Int32), pl.col("v").cast(pl.Float64)
+    )
+    stock = decayed(raw, ch.half_life, years[0], years[1], ["patron", "target"])
+    return stock.filter(pl.col("stock") > 1e-9).filter(covered(registered(led, ch)))
