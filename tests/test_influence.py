@@ -10,8 +10,7 @@ from typer.testing import CliRunner
 
 from legation.cli import app
 from legation.measures import influence as inf
-from legation.measures import scores
-from legation.measures import weights
+from legation.measures import scores, weights
 from legation.measures.validation import evaluate, validate, weighted
 
 # hand-computed ---------------------------------------------------------------------------------

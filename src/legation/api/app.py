@@ -19,7 +19,7 @@ from legation.api.access import LedgerAccess
 from legation.api.cache import ResponseCache
 from legation.api.geometry import world_geometry
 from legation.api.routes import catalog, measures, panels, records
-from legation.errors import LedgerError
+from legation.errors import LedgerError, LegationError
 from legation.ledger import reads
 from legation.measures import profiles
 
@@ -84,7 +84,7 @@ def _warm(access: LedgerAccess) -> None:
         access.cached("state_names", reads.state_names)
         access.cached("influence", profiles.influence)
         world_geometry()
-    except Exception:  # the same error is answered as a problem on request
+    except LegationError:  # the same error is answered as a problem on request
         return
 
 

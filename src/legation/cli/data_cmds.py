@@ -11,6 +11,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TransferSpeedColumn,
@@ -26,6 +27,7 @@ from legation.ledger.store import Ledger
 
 data = typer.Typer(help="Published datasets: list them, fetch the official files, import a directory.")
 app.add_typer(data, name="data")
+
 
 @command("list", group=data)
 def list_(db: DbOption = None) -> None:
@@ -72,7 +74,7 @@ def fetch(
         TimeElapsedColumn(),
         console=err_console,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(name: str, done: int, total: int | None) -> None:
             if name not in tasks:

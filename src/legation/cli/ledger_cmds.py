@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, cast
 
 import polars as pl
 import typer
@@ -85,7 +85,14 @@ FiltersSince = Annotated[str | None, typer.Option(help="Started on or after (YYY
 FiltersUntil = Annotated[str | None, typer.Option(help="Started on or before (YYYY or date).")]
 
 
-def _select(led: Ledger, actor, partner, instrument, since, until) -> pl.DataFrame:
+def _select(
+    led: Ledger,
+    actor: str | None,
+    partner: str | None,
+    instrument: list[str] | None,
+    since: str | None,
+    until: str | None,
+) -> pl.DataFrame:
     return led.engagements(
         actor=actor,
         partner=partner,
@@ -123,7 +130,7 @@ def engagements(
             "source",
             title=f"{rows.height:,} engagements",
         )
-        for r in shown.head(limit).iter_rows(named=True):
+        for r in (shown if limit is None else shown.head(limit)).iter_rows(named=True):
             mag = "" if r["magnitude"] is None else f"{r['magnitude']:,.10g}"
             table.add_row(
                 r["start"],
@@ -141,7 +148,7 @@ def engagements(
             console.print(f"… {rows.height - limit:,} more; use --limit or --format csv")
         return
     sys.stdout.flush()
-    export.write(rows, sys.stdout.buffer, format.value)
+    export.write(rows, sys.stdout.buffer, cast(Literal["csv", "parquet", "json"], format.value))
     sys.stdout.buffer.flush()
 
 

@@ -71,23 +71,21 @@ def _votes(
             f"`legation data import-dir DIR --only {source}`"
         )
     span = (int(years[0]), int(years[1]))
-    return reads.votes(
-        ledger, source, span, by_issue=by_issue, important_only=important_only, states=states
-    )
+    return reads.votes(ledger, source, span, by_issue=by_issue, important_only=important_only, states=states)
 
 
 def _block(g: pl.DataFrame) -> dict[str, np.ndarray]:
     """All measures for one year (and issue): the pairs i < j that share at least one roll call."""
     states, m = vote_matrix(g)
     ind = [(m == k).astype(np.float64) for k in (1, 2, 3)]  # yes, abstain, no
-    c = [[None] * 3 for _ in range(3)]  # c[k][l][i, j]: roll calls where i voted k and j voted l
+    c = [[np.empty(0)] * 3 for _ in range(3)]  # c[k][l][i, j]: roll calls where i voted k and j voted l
     for k in range(3):
         for ll in range(k, 3):
             c[k][ll] = ind[k] @ ind[ll].T
             c[ll][k] = c[k][ll].T
     i, j = np.triu_indices(states.size, k=1)
     n = {(k, ll): c[k][ll][i, j] for k in range(3) for ll in range(3)}
-    joint = sum(n.values())
+    joint = np.sum(list(n.values()), axis=0)  # counts: exact in any order
     keep = joint > 0
     i, j, joint = i[keep], j[keep], joint[keep]
     n = {kl: v[keep] for kl, v in n.items()}

@@ -36,6 +36,7 @@ from legation.panel.channels import (
     span,
     stocks,
 )
+from legation.panel.keys import year_range
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "alliance": 0.30,
@@ -226,7 +227,7 @@ def contest(infl: pl.DataFrame, target: int, patrons: Sequence[int]) -> pl.DataF
 def on_dyad_years(led: Ledger, infl: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """The composite spread onto a directed dyad-year frame (``ccode1, ccode2, year``): 0 where some
     channel records the patron that year and the dyad has no stock, NA where none does."""
-    years = (int(frame["year"].min()), int(frame["year"].max()))
+    years = year_range(frame)
     patrons = frame["ccode1"].unique().to_list()
     covered = (
         coverage_grid(led, years, patrons, list(INFLUENCE))

@@ -52,7 +52,7 @@ from legation.panel.keys import to_dyad
 from legation.panel.stocks import decayed
 
 Channel = Literal["alliance", "arms", "exercise"]
-EDGE_SCHEMA = {"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32, "weight": pl.Float64}
+EDGE_SCHEMA = pl.Schema({"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32, "weight": pl.Float64})
 
 
 class NetworkError(MeasureError):
@@ -276,6 +276,7 @@ def _leiden(g: ig.Graph, resolution: float, seed: int, restarts: int) -> list[in
                 best = (q, part.membership)
     finally:
         ig.set_random_number_generator(random)
+    assert best is not None  # at least one run
     return best[1]
 
 

@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Literal
 
 import polars as pl
+from polars.datatypes import DataTypeClass
 
 from legation.errors import MeasureError
 from legation.ledger import reads
@@ -81,7 +82,7 @@ def arms_dependency(
     )
     flows_ = flows(ledger, replace(arms, sources=(src.id,)), hi).filter(pl.col("ccode1") != pl.col("ccode2"))
     flows_ = flows_.rename({"ccode1": "supplier", "ccode2": "ccode"})
-    schema = {
+    schema: dict[str, DataTypeClass] = {
         "arms_import_stock": pl.Float64,
         "hhi": pl.Float64,
         "top_supplier": pl.Int32,
@@ -109,7 +110,7 @@ def arms_dependency(
             pl.col("effective").alias("effective_suppliers"),
         )
     else:
-        stats = pl.DataFrame(schema={"ccode": pl.Int32, "year": pl.Int32} | schema)
+        stats = pl.DataFrame(schema={"ccode": pl.Int32, "year": pl.Int32, **schema})
     out = grid.join(
         stats.with_columns(pl.col(c).cast(t) for c, t in schema.items()), on=["ccode", "year"], how="left"
     )

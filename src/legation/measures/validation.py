@@ -68,14 +68,20 @@ def validation_frame(
     ).drop(*channels, *[f"_cov_{c}" for c in channels])
     alliance = led.source(CHANNELS["alliance"].source)
     ob = reads.obligations(led, alliance.id)
-    atop = ob.filter(pl.any_horizontal(pl.col(f) > 0 for f in reads.OBLIGATIONS)).select(
-        pl.col("ccode1").alias("patron"),
-        pl.col("ccode2").alias("target"),
-        "year",
-        pl.lit(1.0).alias("alliance_any"),
-    ).with_columns(pl.col("patron", "target", "year").cast(pl.Int32))
+    atop = (
+        ob.filter(pl.any_horizontal(pl.col(f) > 0 for f in reads.OBLIGATIONS))
+        .select(
+            pl.col("ccode1").alias("patron"),
+            pl.col("ccode2").alias("target"),
+            "year",
+            pl.lit(1.0).alias("alliance_any"),
+        )
+        .with_columns(pl.col("patron", "target", "year").cast(pl.Int32))
+    )
     out = out.join(atop, on=["patron", "target", "year"], how="left").with_columns(
-        pl.when(pl.col("year") <= (alliance.coverage_end or 10**6)).then(pl.col("alliance_any").fill_null(0.0)).alias("alliance_any")
+        pl.when(pl.col("year") <= (alliance.coverage_end or 10**6))
+        .then(pl.col("alliance_any").fill_null(0.0))
+        .alias("alliance_any")
     )
     return out.sort("target", "year", "patron")
 

@@ -122,4 +122,5 @@ def within_rho(frame: pl.DataFrame, predictor: str, outcome: str) -> float:
         pl.col(outcome).rank().over("target", "year").alias("_ro"),
     )
     per = ranked.group_by("target", "year").agg(pl.corr("_rp", "_ro").alias("rho"))
-    return float(per["rho"].fill_nan(None).drop_nulls().mean() or float("nan"))
+    mean = per.select(pl.col("rho").fill_nan(None).mean()).item()
+    return float("nan") if mean is None else float(mean)

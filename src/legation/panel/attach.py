@@ -1,10 +1,10 @@
 """Joining a channel's values onto a panel, with coverage honoured.
 
-`Values` are a frame keyed on dyad-years (directed or not) or state-years, taken from one
-source (a channel's, see `legation.panel.channels`). `attach` joins them in the way the panel's kind and directedness need, and then applies
-the source's coverage: outside its years, or for actors it does not record (US troop data records
-only the US), a value is **NA**; inside, a dyad-year with no row gets ``fill`` (0 for sources that
-record every event, NA for those that do not).
+`Values` are a frame keyed on dyad-years (directed or not) or state-years, taken from one source
+(a channel's, see `legation.panel.channels`). `attach` joins them in the way the panel's kind and
+directedness need, and then applies the source's coverage: outside its years, or for actors it does
+not record (US troop data records only the US), a value is **NA**; inside, a dyad-year with no row
+gets ``fill`` (0 for sources that record every event, NA for those that do not).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from legation.errors import PanelError
 from legation.ledger.joins import row_matches
 from legation.ledger.sources import Source
 from legation.panel.frame import Panel
-from legation.panel.keys import dyad_key
+from legation.panel.keys import dyad_key, year_range
 
 _DYAD = ("ccode1", "ccode2", "year")
 _STATE = ("ccode", "year")
@@ -110,8 +110,8 @@ def _gather(
         return frame.with_columns(pl.lit(None, v.schema[c]).alias(names.get(c, c)) for c in cols)
     if v.select("ccode", "year").is_duplicated().any():
         raise PanelError("a channel has more than one row for a state-year: this is a bug in its verb")
-    y0, y1 = int(v["year"].min()), int(v["year"].max())
-    span, cmax = y1 - y0 + 1, int(v["ccode"].max())
+    y0, y1 = year_range(v)
+    span, cmax = y1 - y0 + 1, int(v.select(pl.col("ccode").max()).item())
     pos = (v["ccode"].cast(pl.Int64) * span + v["year"].cast(pl.Int64) - y0).to_numpy()
     c, y = pl.col(ccode).cast(pl.Int64), pl.col("year").cast(pl.Int64)
     idx = pl.when(c.is_between(0, cmax) & y.is_between(y0, y1)).then(c * span + y - y0).cast(pl.UInt32)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -21,8 +22,11 @@ from legation.ledger import joins, reads
 from legation.ledger.sources import STATES
 from legation.ledger.store import Ledger
 from legation.panel.channels import SYSTEMS
-from legation.panel.frame import Panel, System
-from legation.panel.keys import dyad_key
+from legation.panel.frame import Kind, Panel, System
+from legation.panel.keys import dyad_key, year_range
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LedgerLike = Ledger | str | Path | None
 
@@ -169,7 +173,7 @@ def _with_cow_codes(frame: pl.DataFrame, gw: list[str], cow: list[str]) -> pl.Da
 
 
 def from_frame(
-    frame,
+    frame: pl.DataFrame | pd.DataFrame,
     ledger: LedgerLike = None,
     *,
     directed: bool | None = None,
@@ -179,7 +183,8 @@ def from_frame(
     or pandas, so the verbs can add to it. Undirected frames must hold each pair once, ccode1 < ccode2."""
     df = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
     if {"ccode1", "ccode2", "year"} <= set(df.columns):
-        kind, keys = "dyad", ["ccode1", "ccode2", "year"]
+        kind: Kind = "dyad"
+        keys = ["ccode1", "ccode2", "year"]
     elif {"ccode", "year"} <= set(df.columns):
         kind, keys = "state", ["ccode", "year"]
     else:
@@ -203,7 +208,7 @@ def from_frame(
     df = df.with_columns(pl.col(k).cast(pl.Int16) for k in keys)
     led, close = _open(ledger)
     try:
-        lo, hi = int(df["year"].min()), int(df["year"].max())
+        lo, hi = year_range(df)
         return Panel(
             df,
             kind,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -78,7 +78,7 @@ class Panel:
 
     # verbs ----------------------------------------------------------------------------------
 
-    def pipe(self, verb: Callable[..., Panel], /, *args, **kwargs) -> Panel:
+    def pipe(self, verb: Callable[..., Panel], /, *args: Any, **kwargs: Any) -> Panel:
         """Apply a verb function: ``panel.pipe(add_arms, source="sipri-tiv-360info")``."""
         return verb(self, *args, **kwargs)
 
@@ -167,9 +167,9 @@ class Panel:
         return add_arms(self, source=source, half_life=half_life)
 
     def add_exercises(self, *, source: str | None = None) -> Panel:
-        """Joint military exercises of the two states that year: ``exercises`` (count), ``exercises_bilateral``
-        and ``exercises_multilateral``, and for MME counts by domain (land, sea, air, amphibious, cyber)
-        and mission (warfighting, peacekeeping, humanitarian)."""
+        """Joint military exercises of the two states that year: ``exercises`` (count),
+        ``exercises_bilateral`` and ``exercises_multilateral``, and for MME counts by domain (land, sea,
+        air, amphibious, cyber) and mission (warfighting, peacekeeping, humanitarian)."""
         from legation.panel.verbs.engagements import add_exercises
 
         return add_exercises(self, source=source)

@@ -33,3 +33,9 @@ def to_patron_target(frame: pl.DataFrame) -> pl.DataFrame:
 def to_dyad(frame: pl.DataFrame) -> pl.DataFrame:
     """``patron, target`` renamed ``ccode1, ccode2``."""
     return frame.rename({v: k for k, v in _DYAD.items()})
+
+
+def year_range(frame: pl.DataFrame) -> tuple[int, int]:
+    """The first and last ``year`` of a non-empty frame."""
+    lo, hi = frame.select(pl.col("year").min().alias("lo"), pl.col("year").max().alias("hi")).row(0)
+    return int(lo), int(hi)

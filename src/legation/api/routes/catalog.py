@@ -14,6 +14,7 @@ from legation.api.problems import Problem
 from legation.instruments import INSTRUMENTS
 from legation.ledger import reads
 from legation.ledger.sources import Source
+from legation.ledger.store import Ledger
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -81,7 +82,7 @@ def groups(ledger: Access, limit: Limit = 100, offset: Offset = 0) -> Page:
     return page(rows, limit, offset)
 
 
-def _sources(led) -> pl.DataFrame:
+def _sources(led: Ledger) -> pl.DataFrame:
     counts = reads.source_rows(led)
     return led.sources().with_columns(
         pl.col("id").replace_strict(counts, default=0, return_dtype=pl.Int64).alias("rows")

@@ -123,7 +123,8 @@ def outward(
         out = out.filter(pl.col("year") == year).sort("outward", descending=True)
         leaders = out
     else:
-        lo, hi = years_param(since, until, (int(out["year"].min() or 0), int(out["year"].max() or 0)))
+        first, last = out.select(pl.col("year").min(), pl.col("year").max()).row(0)
+        lo, hi = years_param(since, until, (int(first or 0), int(last or 0)))
         out = out.filter(pl.col("year").is_between(lo, hi))
         best = (
             out.group_by("patron")
@@ -173,7 +174,9 @@ def profile(
         code = state_code(led, state, "state")
     parts = ledger.cached(
         ("profile", code),
-        lambda led: profiles.profile(led, code, ledger.cached("arms_dependency", profiles.all_arms_dependency)),
+        lambda led: profiles.profile(
+            led, code, ledger.cached("arms_dependency", profiles.all_arms_dependency)
+        ),
     )
     names = _names(ledger)
     row = names.filter(pl.col("ccode") == code)
@@ -203,7 +206,8 @@ def alignment(
     if ca == cb:
         raise Problem(422, "alignment needs two different states", slug="invalid-request")
     rows = ledger.cached(
-        ("alignment", min(ca, cb), max(ca, cb), (lo, hi)), lambda led: profiles.alignment(led, ca, cb, (lo, hi))
+        ("alignment", min(ca, cb), max(ca, cb), (lo, hi)),
+        lambda led: profiles.alignment(led, ca, cb, (lo, hi)),
     )
     return page(
         rows,

@@ -45,9 +45,10 @@ def panel(
     with ledger.read() as led:
         code = state_code(led, state, "state") if state is not None else None
         try:
-            p = (state_years if kind == "state" else dyad_years)(
-                led, years=(since, until), **({} if kind == "state" else {"directed": directed})
-            )
+            if kind == "state":
+                p = state_years(led, years=(since, until))
+            else:
+                p = dyad_years(led, years=(since, until), directed=directed)
         except PanelError as e:
             raise Problem(409, str(e), slug="needs-data") from e
         if code is not None:

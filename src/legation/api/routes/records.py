@@ -58,7 +58,9 @@ def engagements(
         )
     years_param(since, until, (MIN_YEAR, MAX_YEAR))
     with ledger.read() as led:
-        who = {col: _party(led, col, v) for col, v in (("actor", actor), ("partner", partner)) if v is not None}
+        who = {
+            col: _party(led, col, v) for col, v in (("actor", actor), ("partner", partner)) if v is not None
+        }
         if source is not None and not reads.source_exists(led, source):
             raise Problem(404, f"no source {source!r} in the ledger; see /api/sources", slug="unknown-source")
         rows, total = reads.engagement_page(

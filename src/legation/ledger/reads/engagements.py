@@ -78,8 +78,8 @@ def exercise_rows(led: Ledger, source: str, years: Years) -> pl.DataFrame:
     return frame(
         led,
         "SELECT actor_ccode AS ccode1, partner_ccode AS ccode2, year(start_date) AS year, "
-        f"{_EXERCISE} AS ex, details FROM engagements WHERE source_id = ? AND instrument = 'exercise' AND {STATE_PAIR} "
-        "AND year(start_date) BETWEEN ? AND ?",
+        f"{_EXERCISE} AS ex, details FROM engagements WHERE source_id = ? AND instrument = 'exercise' "
+        f"AND {STATE_PAIR} AND year(start_date) BETWEEN ? AND ?",
         [source, *years],
     )
 
@@ -240,7 +240,8 @@ def engagement_page(
     """One page of engagements matching every filter, oldest first, and the number matching. ``actor``
     and ``partner`` are ``(ccode, name, kind)`` of a resolved party: a state by its code, anything else
     by name and kind; ``since``/``until`` bound the start year."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[object] = []
     for col, who in (("actor", actor), ("partner", partner)):
         if who is not None:
             code, name, kind = who
