@@ -221,3 +221,24 @@ def test_bad_year_spans_are_refused(text):
 def test_cli_refuses_a_huge_span_before_doing_any_work(empty):
     result = runner.invoke(app, ["influence", "--target", "PHL", "--years", "1990-20015", "--db", str(empty)])
     assert result.exit_code == 2 and "1990-20015" in result.output
+
+
+@pytest.mark.slow
+def test_cli_influence_matches_the_api_on_the_real_data(full_ledger_path, tmp_path):
+    with TestClient(create_app(full_ledger_path, token="t", warm=False)) as c:
+        api = c.get("/api/influence/contest", params={"target": "PHL", "patrons": "2,710,365"}).json()
+        net = c.get("/api/network", params={"year": 2010, "channel": "alliance"}).json()
+    assert api["meta"]["basis"] == "research"
+    out = tmp_path / "phl.parquet"
+    args = ["influence", "--target", "PHL", "--years", "1995-2010", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--db", str(full_ledger_path)])
+    assert result.exit_code == 0, result.output
+    mine = {(r["patron"], r["year"]): r["influence"] for r in pl.read_parquet(out).iter_rows(named=True)}
+    theirs = {(r["patron"], r["year"]): r["influence"] for r in api["items"] if 1995 <= r["year"] <= 2010}
+    assert len(theirs) == 48
+    assert {k: v for k, v in theirs.items() if v} == pytest.approx({k: mine[k] for k in theirs if theirs[k]})
+    result = runner.invoke(app, ["network", "--year", "2010", "--db", str(full_ledger_path)])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("│")]
+    top = max(net["nodes"], key=lambda n: (n["strength"], -n["ccode"]))
+    assert f"│ {top['ccode']} " in rows[0]  # the most central state comes first

@@ -5,8 +5,7 @@
 const PLOT_CONFIG = { responsive: true, displaylogo: false, topojsonURL: "/vendor/topojson/" };
 const PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#17a2b8", "#6d4c41", "#e84393",
   "#7f8c8d", "#27ae60", "#34495e", "#f39c12", "#5d6d7e", "#a04000"];
-const MAJORS = [2, 710, 365];
-const state = { states: null, names: new Map(), instruments: [], sources: null, world: null };
+const state = { states: null, names: new Map(), instruments: [], majors: [], sources: null, world: null };
 
 // one fixed colour per instrument (the vocabulary comes from /api/instruments), others after them
 function colorOf(instrument) {
@@ -355,12 +354,12 @@ async function network(params) {
 
 async function contest(params) {
   const target = Number(params.target) || 840;
-  const patrons = (params.patrons || MAJORS.join(",")).split(",").map(Number).filter(Boolean);
+  const patrons = (params.patrons || state.majors.slice(0, 3).join(",")).split(",").map(Number).filter(Boolean);
   const c = await api("/api/influence/contest", { target, patrons: patrons.join(",") });
   const rows = c.items;
   const page = document.getElementById("page");
   const patronBoxes = el("fieldset", { class: "controls", id: "contest-patrons" }, el("legend", {}, "Patrons"),
-    state.states.filter((s) => [2, 710, 365, 200, 220, 740, 750, 732, 900, 255].includes(s.ccode)).map((s) => el("label", {},
+    state.states.filter((s) => [...state.majors, 740, 750, 732, 900, 255].includes(s.ccode)).map((s) => el("label", {},
       el("input", { type: "checkbox", value: s.ccode, checked: patrons.includes(s.ccode) ? "checked" : null,
         onchange: () => {
           const chosen = [...document.querySelectorAll("#contest-patrons input:checked")].map((i) => i.value);
@@ -467,9 +466,12 @@ async function render() {
   const started = performance.now();
   try {
     if (!state.states) {
-      const [st, health, instruments] = await Promise.all(
-        [api("/api/states", { limit: 1000 }), api("/api/health"), api("/api/instruments")]);
+      const [st, health, instruments, groups] = await Promise.all(
+        [api("/api/states", { limit: 1000 }), api("/api/health"), api("/api/instruments"), api("/api/groups")]);
       state.instruments = instruments.items.map((i) => i.name);
+      // the major powers: today's permanent members of the Security Council, in display order
+      const p5 = groups.items.find((g) => g.id === "P5");
+      state.majors = p5 ? [...new Set(p5.members.filter((m) => !m.end).map((m) => m.ccode))] : [];
       state.states = st.items.slice().sort((p, q) => p.name.localeCompare(q.name));
       for (const s of st.items) state.names.set(s.ccode, s.name);
       document.getElementById("ledger-name").textContent = `ledger ${health.ledger}`;

@@ -23,6 +23,7 @@ from legation.api.common import (
     years_param,
 )
 from legation.api.problems import Problem
+from legation.groups import majors
 from legation.ledger import reads
 from legation.measures import influence as inf
 from legation.measures import profiles
@@ -142,7 +143,7 @@ def contest(
     target: Annotated[str, Query(max_length=200, description="the contested state: COW code or name")],
     patrons: Annotated[
         str, Query(max_length=400, description="comma-separated COW codes or names")
-    ] = "2,710,365",
+    ] = ",".join(str(c) for c in majors()[:3]),
     since: OptYear = None,
     until: OptYear = None,
     limit: Limit = 1000,
