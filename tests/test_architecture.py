@@ -229,6 +229,7 @@ def test_cli_influence_matches_the_api_on_the_real_data(full_ledger_path, tmp_pa
         api = c.get("/api/influence/contest", params={"target": "PHL", "patrons": "2,710,365"}).json()
         net = c.get("/api/network", params={"year": 2010, "channel": "alliance"}).json()
     assert api["meta"]["basis"] == "research"
+    assert net["directed"] is False  # an alliance joins both allies, whoever holds the obligation
     out = tmp_path / "phl.parquet"
     args = ["influence", "--target", "PHL", "--years", "1995-2010", "--out", str(out)]
     result = runner.invoke(app, [*args, "--db", str(full_ledger_path)])

@@ -12,14 +12,14 @@ from rich.table import Table
 
 from legation.cli.app import command, console, stages
 from legation.cli.serve import run_server
+from legation.groups import majors
 from legation.ledger.sample import load_sample
 from legation.ledger.store import Ledger
 
-PATRONS = {"United States": 2, "China": 710, "Russia": 365}
-
 
 def summary(led: Ledger) -> list[Table]:
-    """Engagements per instrument and per year, and the top partners of the US, China, Russia."""
+    """Engagements per instrument and per year, and the top partners of the three leading major powers
+    (the US, China, Russia: the first of `legation.groups.majors`)."""
     rows = led.engagements()
     by_inst = (
         rows.group_by("instrument")
@@ -47,7 +47,8 @@ def summary(led: Ledger) -> list[Table]:
     t3 = Table(
         "patron", "top partners (engagements as actor or partner)", title="Top partners of the major powers"
     )
-    for name, code in PATRONS.items():
+    for code in majors()[:3]:
+        name = led.resolver().label(code)
         mine = rows.filter((pl.col("actor_ccode") == code) | (pl.col("partner_ccode") == code))
         other = pl.when(pl.col("actor_ccode") == code).then("partner").otherwise("actor")
         top = mine.group_by(other.alias("who")).len().sort(["len", "who"], descending=[True, False])

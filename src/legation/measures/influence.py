@@ -27,9 +27,9 @@ import polars as pl
 
 from legation.ledger.store import Ledger
 from legation.panel.channels import (
-    CHANNELS,
     INFLUENCE,
     Channel,
+    channel,
     covered,
     ledger_channels,
     registered,
@@ -54,7 +54,7 @@ ChannelLike = str | Channel
 
 
 def _channel(c: ChannelLike) -> Channel:
-    return c if isinstance(c, Channel) else CHANNELS[c]
+    return c if isinstance(c, Channel) else channel(c)
 
 
 def channel_scores(

@@ -7,7 +7,7 @@
     members = nw.blocs(graphs, seed=42)                         # ccode, year, bloc
     cohesion = nw.bloc_cohesion(graphs, members)                # year, bloc, size, density, ...
 
-Channels (``channel_edges``):
+Channels (``channel_edges``; their sources come from the registry, `legation.panel.channels`):
 
 - ``"alliance"``: ATOP obligations (``atop-dyad-years``), undirected, weight 1 per pair-year with a
   defence obligation (``obligation="defense"``, the default) or any obligation (``"any"``: defence,
@@ -51,7 +51,6 @@ from legation.panel.channels import CHANNELS, NETWORKS, flows, ledger_channels, 
 from legation.panel.keys import to_dyad
 from legation.panel.stocks import decayed
 
-Channel = Literal["alliance", "arms", "exercise"]
 EDGE_SCHEMA = pl.Schema({"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32, "weight": pl.Float64})
 
 
@@ -119,6 +118,12 @@ def channel_edges(
         )
     rows = rows.filter(pl.col("year").is_between(lo, hi)).rename({"v": "weight"})
     return _edge_frame(rows).sort("year", "ccode1", "ccode2")
+
+
+def directed(channel: str) -> bool:
+    """Whether `channel_edges` gives directed edges: arms run supplier → recipient; an alliance edge
+    joins two allies whichever of them holds the obligation, and exercises are joint."""
+    return channel != "alliance" and CHANNELS[channel].directed
 
 
 def ledger_edges(ledger: Ledger, instrument: str, years: tuple[int, int]) -> pl.DataFrame:

@@ -100,7 +100,7 @@ def network_edges(led: Ledger, channel: str, year: int) -> tuple[pl.DataFrame, b
     channel's dataset when the ledger holds it, else the ledger's engagements of that instrument."""
     if channel in NETWORKS and reads.has_data(led, [CHANNELS[channel].source]):
         edges = nw.channel_edges(led, channel, (year, year))
-        directed, origin = CHANNELS[channel].directed, CHANNELS[channel].source
+        directed, origin = nw.directed(channel), CHANNELS[channel].source
     elif channel in INSTRUMENTS:
         edges = nw.ledger_edges(led, channel, (year, year))
         directed, origin = INSTRUMENTS[channel].directed, "ledger engagements"

@@ -182,8 +182,7 @@ def present(led: Ledger, ch: Channel) -> bool:
 
 def registered(led: Ledger, ch: Channel) -> list[Source]:
     """The channel's sources registered in the ledger, in the channel's order."""
-    known = set(led.sources()["id"].to_list())
-    return [led.source(s) for s in ch.sources if s in known]
+    return led.registered(ch.sources)
 
 
 def window(src: Source, years: tuple[int, int]) -> tuple[int, int]:
@@ -234,7 +233,7 @@ def common_years(led: Ledger, names: Sequence[str], default: tuple[int, int]) ->
         held = reads.sources_with_rows(led, CHANNELS[name].sources)
         if not held:
             continue
-        srcs = [led.source(s) for s in held]
+        srcs = led.registered(held)
         lo = max(lo, min(s.coverage_start if s.coverage_start is not None else default[0] for s in srcs))
         hi = min(hi, max(s.coverage_end if s.coverage_end is not None else default[1] for s in srcs))
     return (lo, hi) if lo <= hi else default

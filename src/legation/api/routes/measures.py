@@ -124,7 +124,7 @@ def outward(
         out = out.filter(pl.col("year") == year).sort("outward", descending=True)
         leaders = out
     else:
-        first, last = out.select(pl.col("year").min(), pl.col("year").max()).row(0)
+        first, last = out.select(pl.col("year").min().alias("lo"), pl.col("year").max().alias("hi")).row(0)
         lo, hi = years_param(since, until, (int(first or 0), int(last or 0)))
         out = out.filter(pl.col("year").is_between(lo, hi))
         best = (
@@ -223,7 +223,9 @@ def alignment(
 def scores(ledger: Access, year: Year = 2015, limit: Limit = 200, offset: Offset = 0) -> Page:
     """Lowy-style defence-network scores (0–100) of every state in a year, best first."""
     rows = ledger.cached(("scores", year), lambda led: profiles.national_scores(led, year))
-    rows = rows.sort("score", descending=True, nulls_last=True).join(_names(ledger), on="ccode", how="left")
+    rows = rows.sort(["score", "ccode"], descending=[True, False], nulls_last=True).join(
+        _names(ledger), on="ccode", how="left"
+    )
     return page(rows, limit, offset)
 
 
