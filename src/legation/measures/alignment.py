@@ -38,6 +38,7 @@ from legation.ledger import reads
 from legation.ledger.store import Ledger
 from legation.panel.channels import CHANNELS
 from legation.panel.votes import vote_matrix
+from legation.years import MEASURE_YEARS
 
 MEASURES = ("agree_yn", "agree3", "s_abs", "s_sq", "scott_pi", "cohen_kappa")
 """The measure columns of :func:`dyad_alignment`."""
@@ -123,7 +124,7 @@ def _block(g: pl.DataFrame) -> dict[str, np.ndarray]:
 def dyad_alignment(
     ledger: Ledger,
     *,
-    years: Sequence[int] = (1946, 2015),
+    years: Sequence[int] = MEASURE_YEARS,
     source: str | None = None,
     by_issue: bool = False,
     important_only: bool = False,

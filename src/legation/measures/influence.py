@@ -37,6 +37,7 @@ from legation.panel.channels import (
     stocks,
 )
 from legation.panel.keys import year_range
+from legation.years import MEASURE_YEARS
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "alliance": 0.30,
@@ -152,7 +153,7 @@ def composite(
 
 def influence(
     ledger: Ledger,
-    years: tuple[int, int] = (1946, 2015),
+    years: tuple[int, int] = MEASURE_YEARS,
     weights: Mapping[str, float] | None = None,
     channels: Sequence[str] | None = None,
 ) -> pl.DataFrame:

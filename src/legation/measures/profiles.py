@@ -25,9 +25,11 @@ from legation.measures.alignment import dyad_alignment
 from legation.measures.risk import arms_dependency, hhi_table
 from legation.measures.scores import defence_networks
 from legation.panel.channels import CHANNELS, INFLUENCE, NETWORKS, basis, common_years, ledger_channels, span
+from legation.years import VIEW_YEARS
 
-RESEARCH_YEARS = (1946, 2020)
-"""The default window of the research measures (the index, profiles, networks)."""
+RESEARCH_YEARS = VIEW_YEARS
+"""The window of the views (`legation.years.VIEW_YEARS`): profiles, alignment with the majors, arms
+profiles; the index is cut further to the years all its channels cover."""
 
 NO_ENGAGEMENTS = "the ledger has no engagements; import some (`legation import FILE`), or run `legation demo`"
 

@@ -30,6 +30,7 @@ from legation.ledger import reads
 from legation.ledger.store import Ledger
 from legation.measures import influence as inf
 from legation.panel.channels import CHANNELS
+from legation.years import MEASURE_YEARS
 
 COMPONENTS = ("alliance_network", "regional_diplomacy", "global_partnerships", "arms_transfers")
 DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(COMPONENTS, 0.25)
@@ -61,7 +62,7 @@ def _scale(col: str) -> pl.Expr:
 
 
 def defence_networks(
-    led: Ledger, years: tuple[int, int] = (1990, 2015), weights: Mapping[str, float] | None = None
+    led: Ledger, years: tuple[int, int] = MEASURE_YEARS, weights: Mapping[str, float] | None = None
 ) -> pl.DataFrame:
     """``ccode, year, <components…>, score``, every value 0–100 (see the module docstring)."""
     w = dict(weights or DEFAULT_WEIGHTS)
@@ -109,7 +110,7 @@ def defence_networks(
     return out.rename({"patron": "ccode"}).sort("year", "score", descending=[False, True])
 
 
-def power_gap(led: Ledger, influence: pl.DataFrame, years: tuple[int, int] = (1990, 2015)) -> pl.DataFrame:
+def power_gap(led: Ledger, influence: pl.DataFrame, years: tuple[int, int] = MEASURE_YEARS) -> pl.DataFrame:
     """``ccode, year, outward, cinc, expected, power_gap``: the residual of log(1 + outward influence)
     on log(CINC), fitted per year by least squares over the states with both."""
     out = (

@@ -31,6 +31,7 @@ from legation.measures import influence as inf
 from legation.measures.alignment import dyad_alignment, excess
 from legation.measures.weights import FittedWeights, common_support, fit_weights
 from legation.panel.channels import CHANNELS, INFLUENCE
+from legation.years import MEASURE_YEARS
 
 P5 = tuple(sorted(majors()))
 """The five permanent members of the UN Security Council (COW codes, ascending: US, UK, France, Russia,
@@ -39,7 +40,7 @@ China), the default patrons of the validation."""
 
 def validation_frame(
     led: Ledger,
-    years: tuple[int, int] = (1946, 2015),
+    years: tuple[int, int] = MEASURE_YEARS,
     patrons: Sequence[int] = P5,
     *,
     source: str | None = None,

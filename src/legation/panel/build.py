@@ -24,6 +24,7 @@ from legation.ledger.store import Ledger
 from legation.panel.channels import SYSTEMS
 from legation.panel.frame import Kind, Panel, System
 from legation.panel.keys import dyad_key, year_range
+from legation.years import panel_years
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +56,7 @@ def _spells(led: Ledger, system: System) -> tuple[pl.DataFrame, str]:
 
 
 def _years(years: tuple[int, int] | None) -> tuple[int, int]:
-    lo, hi = years if years is not None else (1816, date.today().year - 1)
+    lo, hi = years if years is not None else panel_years()
     if lo > hi:
         raise PanelError(f"years {lo}–{hi}: the first year is after the last")
     return int(lo), int(hi)

@@ -29,6 +29,7 @@ from legation.measures import influence as inf
 from legation.measures import profiles
 from legation.measures.validation import validate
 from legation.panel.channels import CHANNELS
+from legation.years import VIEW_YEARS
 
 router = APIRouter(prefix="/api", tags=["measures"])
 MAX_PATRONS = 12
@@ -201,7 +202,7 @@ def alignment(
     offset: Offset = 0,
 ) -> Page:
     """UN General Assembly voting alignment of two states per year: agreement, S, π and κ."""
-    lo, hi = years_param(since, until, (1946, 2024))
+    lo, hi = years_param(since, until, VIEW_YEARS)
     with ledger.read() as led:
         ca, cb = state_code(led, a, "a"), state_code(led, b, "b")
     if ca == cb:

@@ -32,6 +32,7 @@ from legation.ledger.importing import FORMATS, import_file
 from legation.ledger.store import Ledger
 from legation.measures import profiles
 from legation.panel.channels import CHANNELS
+from legation.years import VIEW_YEARS
 
 router = APIRouter(prefix="/api", tags=["records"])
 CHUNK = 1 << 20
@@ -107,7 +108,7 @@ def dyad(
             raise Problem(422, "a dyad needs two different states", slug="invalid-request")
         rows, total = reads.dyad_engagements(led, ca, cb, limit, offset)
     names = dict(ledger.cached("state_names", reads.state_names).select("ccode", "name").iter_rows())
-    years = years_param(since, until, (profiles.RESEARCH_YEARS[0], 2024))
+    years = years_param(since, until, VIEW_YEARS)
     align = ledger.cached(
         ("alignment", min(ca, cb), max(ca, cb), years), lambda led: profiles.alignment(led, ca, cb, years)
     )
