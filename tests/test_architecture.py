@@ -125,7 +125,8 @@ def test_every_measure_reads_its_channels_from_the_registry(sample, monkeypatch)
     assert set(scores["channel"]) == {"arms", "exercise"}
     assert nw.channel_edges(sample, "arms", span).height > 0
     assert nw.channel_edges(sample, "exercise", span).height > 0
-    assert risk.arms_dependency(sample, span)["arms_import_stock"].drop_nulls().sum() > 0
+    with pytest.warns(UserWarning, match="bundled subset"):
+        assert risk.arms_dependency(sample, span)["arms_import_stock"].drop_nulls().sum() > 0
     with pytest.warns(UserWarning, match="bundled subset"):
         arms = dyad_years(sample, years=span).add_arms().frame
     assert arms["arms_tiv"].sum() > 0
@@ -243,3 +244,25 @@ def test_cli_influence_matches_the_api_on_the_real_data(full_ledger_path, tmp_pa
     rows = [line for line in result.output.splitlines() if line.startswith("│")]
     top = max(net["nodes"], key=lambda n: (n["strength"], -n["ccode"]))
     assert f"│ {top['ccode']} " in rows[0]  # the most central state comes first
+
+
+@pytest.mark.slow
+def test_deleting_a_dataset_import_removes_everything_it_wrote(shared_data, tmp_path):
+    from legation.ledger import imports_log
+    from legation.ledger.importers import import_dir
+
+    def counts(led: Ledger) -> dict[str, int]:
+        return {t: led.count(t) for t in ("engagements", "groups", "memberships", "roll_calls", "votes")}
+
+    with Ledger(tmp_path / "l.duckdb") as led:
+        before = counts(led)
+        import_dir(led, shared_data, only=["atop", "unvotes-voeten"])
+        grown = counts(led)
+        assert all(grown[t] > before[t] for t in grown), grown
+        log = imports_log.imports(led)
+        for import_id in log["id"].to_list():
+            imports_log.delete_import(led, import_id)
+        assert counts(led) == before
+        assert imports_log.imports(led).height == 0
+        with pytest.raises(LegationError, match="no import"):
+            imports_log.delete_import(led, log["id"][0])

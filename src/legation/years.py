@@ -7,8 +7,9 @@ Default windows, one per family of commands:
 - **measures** (the library functions of `legation.measures`: influence, alignment, scores,
   validation frames): `MEASURE_YEARS`, 1946–2015, the years every research dataset shares;
 - **views** (the REST API, the dashboard and the profiles they draw, `legation.measures.profiles`):
-  `VIEW_YEARS`, 1946–2024, from the first post-war year to the latest year of UN votes; the influence
-  index is cut further to the years all its channels cover.
+  `VIEW_YEARS`, 1946–2024, the post-war years the datasets legation imports reach; each source is
+  still NA outside its own coverage, and the influence index is cut further to the years all its
+  channels cover.
 
 A command-line option shows its own default in ``--help`` (``legation influence --years 1995-2015``).
 """

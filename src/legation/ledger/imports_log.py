@@ -7,7 +7,15 @@ import polars as pl
 from legation.errors import LedgerError
 from legation.ledger.store import Ledger
 
-_SOURCE_TABLES = ("states", "state_attributes", "dyad_attributes", "roll_calls", "votes")
+_SOURCE_TABLES = (
+    "states",
+    "groups",
+    "memberships",
+    "state_attributes",
+    "dyad_attributes",
+    "roll_calls",
+    "votes",
+)
 """Tables whose rows carry their source but not the import that wrote them."""
 
 

@@ -46,17 +46,11 @@ def source_exists(led: Ledger, source: str) -> bool:
 
 
 def source_rows(led: Ledger) -> dict[str, int]:
-    """Rows each source contributed, over every table that holds data (state lists included)."""
-    rows = frame(
-        led,
-        "SELECT source_id, sum(n)::BIGINT AS n FROM ("
-        "SELECT source_id, count(*) AS n FROM engagements GROUP BY ALL UNION ALL "
-        "SELECT source_id, count(*) FROM state_attributes GROUP BY ALL UNION ALL "
-        "SELECT source_id, count(*) FROM dyad_attributes GROUP BY ALL UNION ALL "
-        "SELECT source_id, count(*) FROM votes GROUP BY ALL UNION ALL "
-        "SELECT source_id, count(*) FROM states GROUP BY ALL) GROUP BY ALL",
-    )
-    return dict(zip(rows["source_id"].to_list(), rows["n"].to_list(), strict=True))
+    """Rows each source contributed to the tables that hold its data (engagements, attributes, votes)
+    and to the state lists."""
+    counted = (*_DATA_TABLES, "states")
+    rows = {sid: sum(n for t, n in held.items() if t in counted) for sid, held in rows_by_table(led).items()}
+    return {sid: n for sid, n in rows.items() if n}
 
 
 def rows_by_table(led: Ledger) -> dict[str, dict[str, int]]:
