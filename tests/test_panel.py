@@ -284,3 +284,10 @@ def test_cli_panel_build(full_ledger, tmp_path):
         app, ["panel", "build", "--db", str(full_ledger.path), "--add", "nope", "--out", str(out)]
     )
     assert bad.exit_code != 0 and "unknown channel" in bad.output
+
+
+def test_nmc_population_keeps_its_decimals(full_ledger):
+    p = panel.state_years(full_ledger, years=(1912, 1912)).add_nmc().frame
+    morocco = p.filter(pl.col("ccode") == 600).row(0, named=True)
+    assert morocco["tpop"] == pytest.approx(4517.6) and morocco["upop"] == pytest.approx(173.6444444)
+    assert p.schema["milper"] == pl.Int32 and p.schema["tpop"] == pl.Float64

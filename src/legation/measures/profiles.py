@@ -24,7 +24,16 @@ from legation.measures import networks as nw
 from legation.measures.alignment import dyad_alignment
 from legation.measures.risk import arms_dependency, hhi_table
 from legation.measures.scores import defence_networks
-from legation.panel.channels import CHANNELS, INFLUENCE, NETWORKS, basis, common_years, ledger_channels, span
+from legation.panel.channels import (
+    CHANNELS,
+    INFLUENCE,
+    NETWORKS,
+    basis,
+    common_years,
+    ledger_channels,
+    one_per_fact,
+    span,
+)
 from legation.years import VIEW_YEARS
 
 RESEARCH_YEARS = VIEW_YEARS
@@ -157,19 +166,86 @@ def alignment(led: Ledger, a: int, b: int, years: tuple[int, int]) -> pl.DataFra
     )
 
 
-def profile(led: Ledger, ccode: int, arms: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
-    """A state's engagements by instrument and year, top patrons and clients, arms dependency (from
-    ``arms``, `all_arms_dependency`, when given) and UN alignment with the major powers."""
-    by_year = reads.activity(led).filter(pl.col("ccode") == ccode).drop("ccode")
-    partners = reads.partners(led, ccode)
-    patrons = partners.filter(pl.col("incoming") > 0).sort(["incoming", "ccode"], descending=[True, False])
-    clients = partners.filter(pl.col("outgoing") > 0).sort(["outgoing", "ccode"], descending=[True, False])
+def counted(led: Ledger, ccode: int | None = None, *, all_sources: bool = False) -> pl.DataFrame:
+    """Engagements counted per source, instrument, parties and year (`reads.engagement_counts`), one
+    source per fact (`one_per_fact`) unless ``all_sources``."""
+    rows = reads.engagement_counts(led, ccode)
+    return rows if all_sources else one_per_fact(led, rows)
+
+
+def activity(rows: pl.DataFrame) -> pl.DataFrame:
+    """``ccode, year, instrument, outgoing, incoming, suspensions`` per state from `counted` rows: the
+    engagements it started as actor (positive polarity) or received as partner, and its suspensions."""
+    keys = ["ccode", "year", "instrument"]
+    out = (
+        rows.filter(pl.col("actor_kind") == "state")
+        .group_by(pl.col("actor_ccode").alias("ccode"), "year", "instrument")
+        .agg(pl.col("positive").sum().alias("outgoing"), pl.col("negative").sum().alias("suspensions"))
+    )
+    inc = (
+        rows.filter(pl.col("partner_kind") == "state")
+        .group_by(pl.col("partner_ccode").alias("ccode"), "year", "instrument")
+        .agg(pl.col("positive").sum().alias("incoming"))
+    )
+    both = out.join(inc, on=keys, how="full", coalesce=True)
+    return both.select(
+        pl.col("ccode", "year").cast(pl.Int32),
+        "instrument",
+        *(pl.col(c).fill_null(0).cast(pl.Int32) for c in ("outgoing", "incoming", "suspensions")),
+    ).sort("year", "ccode", "instrument")
+
+
+def partners(rows: pl.DataFrame, ccode: int) -> pl.DataFrame:
+    """``ccode, name, outgoing, incoming``: each state ``ccode`` engaged (outgoing) or was engaged by
+    (incoming), counting positive state-to-state engagements of `counted` rows."""
+    pairs = rows.filter(
+        (pl.col("actor_kind") == "state") & (pl.col("partner_kind") == "state") & (pl.col("positive") > 0)
+    )
+    mine = pl.col("actor_ccode") == ccode
+    sides = pl.concat(
+        [
+            pairs.filter(mine).select(
+                pl.col("partner_ccode").alias("ccode"),
+                pl.col("partner").alias("name"),
+                pl.col("positive").alias("outgoing"),
+                pl.lit(0, pl.Int32).alias("incoming"),
+            ),
+            pairs.filter(pl.col("partner_ccode") == ccode).select(
+                pl.col("actor_ccode").alias("ccode"),
+                pl.col("actor").alias("name"),
+                pl.lit(0, pl.Int32).alias("outgoing"),
+                pl.col("positive").alias("incoming"),
+            ),
+        ]
+    )
+    return sides.group_by("ccode").agg(
+        pl.col("name").min(), pl.col("outgoing").sum().cast(pl.Int32), pl.col("incoming").sum().cast(pl.Int32)
+    )
+
+
+def profile(
+    led: Ledger, ccode: int, arms: pl.DataFrame | None = None, *, all_sources: bool = False
+) -> dict[str, pl.DataFrame]:
+    """A state's engagements by instrument and year, top patrons and clients (one source per fact
+    unless ``all_sources``), arms dependency (from ``arms``, `all_arms_dependency`, when given) and UN
+    alignment with the major powers; ``counted_sources`` says which sources the counts come from."""
+    rows = counted(led, ccode, all_sources=all_sources)
+    by_year = activity(rows).filter(pl.col("ccode") == ccode).drop("ccode")
+    both = partners(rows, ccode)
+    patrons = both.filter(pl.col("incoming") > 0).sort(["incoming", "ccode"], descending=[True, False])
+    clients = both.filter(pl.col("outgoing") > 0).sort(["outgoing", "ccode"], descending=[True, False])
+    sources = (
+        rows.group_by("instrument")
+        .agg(pl.col("source_id").unique().sort().alias("sources"))
+        .sort("instrument")
+    )
     return {
         "by_year": by_year,
         "patrons": patrons.head(10),
         "clients": clients.head(10),
-        "arms": arms_profile(led, ccode, arms),
+        "arms": arms_profile(led, ccode, arms, all_sources=all_sources),
         "alignment": major_alignment(led, ccode),
+        "counted_sources": sources,
     }
 
 
@@ -194,17 +270,27 @@ def all_arms_dependency(led: Ledger) -> pl.DataFrame | None:
     return arms_dependency(led, RESEARCH_YEARS) if reads.has_data(led, [CHANNELS["arms"].source]) else None
 
 
-def arms_profile(led: Ledger, ccode: int, every: pl.DataFrame | None = None) -> pl.DataFrame:
+def arms_profile(
+    led: Ledger, ccode: int, every: pl.DataFrame | None = None, *, all_sources: bool = False
+) -> pl.DataFrame:
     """``year, hhi, top_supplier, top_share, effective_suppliers``: SIPRI-based where SIPRI is in the
     ledger (``every``: `all_arms_dependency`, if already computed), else the shares of the state's
-    arms-transfer engagements by supplier."""
+    arms-transfer engagements by supplier (one source per fact unless ``all_sources``)."""
     every = every if every is not None else all_arms_dependency(led)
     if every is not None:
         return every.filter(pl.col("ccode") == ccode).drop("ccode")
-    rows = reads.supplier_counts(led, ccode, "arms_transfer")
+    rows = counted(led, ccode, all_sources=all_sources).filter(
+        (pl.col("instrument") == "arms_transfer")
+        & (pl.col("partner_ccode") == ccode)
+        & (pl.col("actor_kind") == "state")
+        & (pl.col("positive") > 0)
+    )
     if rows.height == 0:
         return pl.DataFrame()
-    stats = hhi_table(rows, ["year"], "supplier", "n", "top_supplier")
+    n = rows.group_by("year", pl.col("actor_ccode").alias("supplier")).agg(
+        pl.col("positive").sum().alias("n")
+    )
+    stats = hhi_table(n, ["year"], "supplier", "n", "top_supplier")
     return stats.select(
         "year", "hhi", "top_supplier", "top_share", pl.col("effective").alias("effective_suppliers")
     ).sort("year")

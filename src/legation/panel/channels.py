@@ -20,7 +20,7 @@ Two channel **sets** feed one influence pipeline:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -140,6 +140,46 @@ INFLUENCE: tuple[str, ...] = ("alliance", "arms", "exercise", "basing", "visits"
 
 NETWORKS: tuple[str, ...] = ("alliance", "arms", "exercise")
 """The research channels a defence network can be drawn of."""
+
+
+EVENT_SOURCES: tuple[str, ...] = ("icews-sample", "gdelt-1", "gdelt-2")
+"""Machine-coded event data: coarse, and recording what the curated datasets record, so they come
+last for every instrument."""
+
+PRECEDENCE: dict[str, tuple[str, ...]] = {
+    name: (*first, *EVENT_SOURCES)
+    for name, first in {
+        **{i: () for i in INSTRUMENTS},
+        "alliance": ("atop", "mcmanus-nieman"),
+        "arms_transfer": ("sipri-tiv-360info", "sipri-trade-register", "mcmanus-nieman"),
+        "basing": ("us-troops", "us-troops-v015", "mcmanus-nieman", "us-bases"),
+        "dialogue": ("us-visits", "mcmanus-nieman"),
+        "exercise": ("mme", "jme", "mcmanus-nieman"),
+        "hadr": ("mme",),
+        "peacekeeping": ("ipi-peacekeeping", "ipi-peacekeeping-missions"),
+    }.items()
+}
+"""Which dataset counts an engagement when several record the same kind of fact, per instrument, first
+first: a source's rows count only where no source before it covers the actor and year (its coverage
+window and actors). US troop data and McManus–Nieman both report US troops in Japan; MME and JME list
+the same exercise; ICEWS and GDELT code the same news. Sources not listed (an analyst's own, the
+curated sample) always count. Counts and charts use this by default (`one_per_fact`); docs/data.md
+gives the reasons for each order."""
+
+
+def one_per_fact(
+    led: Ledger, rows: pl.DataFrame, precedence: Mapping[str, Sequence[str]] | None = None
+) -> pl.DataFrame:
+    """The rows (``source_id, instrument, actor_ccode, year`` …) that count under ``precedence``
+    (default `PRECEDENCE`): a row of a listed source is dropped where a source before it for the
+    instrument covers the row's actor and year."""
+    drop = pl.lit(False)
+    for instrument, order in (PRECEDENCE if precedence is None else precedence).items():
+        ranked = led.registered(list(order))
+        for k, src in enumerate(ranked[1:], start=1):
+            mine = (pl.col("instrument") == instrument) & (pl.col("source_id") == src.id)
+            drop |= mine & covered(ranked[:k], actor="actor_ccode")
+    return rows.filter(~drop.fill_null(False))  # a non-state actor is in no source's actor list
 
 
 def channel(name: str) -> Channel:

@@ -113,7 +113,8 @@ class Panel:
 
     def add_nmc(self, *, source: str | None = None) -> Panel:
         """COW National Material Capabilities: milex (thousands USD), milper (thousands), irst, pec, tpop,
-        upop, cinc; on dyad panels for both sides (``cinc1``, ``cinc2``)."""
+        upop, cinc; on dyad panels for both sides (``cinc1``, ``cinc2``). The counts are integers; the
+        populations (thousands) and cinc are floats: COW reports a few populations with decimals."""
         from legation.panel.verbs.attributes import add_nmc
 
         return add_nmc(self, source=source)

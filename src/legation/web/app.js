@@ -206,14 +206,16 @@ async function country(params) {
   const code = Number(params.id) || 750;
   const p = await api(`/api/states/${code}/profile`);
   const page = document.getElementById("page");
+  // one source per fact (docs/data.md): say which sources each instrument's counts come from
+  const counted = `Source: the ledger's engagements, one source per fact — ${p.counted_sources.map((c) => `${c.instrument}: ${c.sources.join(", ")}`).join("; ") || "none"}`;
   page.replaceChildren(
     el("h1", {}, `Country profile: ${p.name}`),
     el("p", { class: "lede" }, "Engagements the state initiated (outgoing) and received (incoming), by instrument and year; its main partners; where its arms come from; and how it votes with the major powers."),
     el("div", { class: "controls" },
       select("State", "country-state", stateOptions(), code, (e) => navigate(`#/country/${e.target.value}`))),
     el("div", { class: "grid" },
-      card("Incoming engagements", ...chartBox("chart-in", "Source: the ledger's engagements (see Data & sources)")),
-      card("Outgoing engagements", ...chartBox("chart-out", "Source: the ledger's engagements (see Data & sources)")),
+      card("Incoming engagements", ...chartBox("chart-in", counted)),
+      card("Outgoing engagements", ...chartBox("chart-out", counted)),
       card("Top patrons and clients", el("div", { id: "partners" })),
       card("Arms dependency", ...chartBox("chart-arms", p.arms.length && "hhi" in p.arms[0] && p.arms[0].arms_import_stock !== undefined
         ? "Source: SIPRI arms transfers (TIV, decayed stock, half-life 8 years)"

@@ -168,16 +168,25 @@ def contest(
 
 @router.get("/states/{state}/profile")
 def profile(
-    ledger: Access, state: Annotated[str, Path(max_length=200, description="COW code or name")]
+    ledger: Access,
+    state: Annotated[str, Path(max_length=200, description="COW code or name")],
+    all_sources: Annotated[
+        bool,
+        Query(description="count every source's rows, not one source per fact (docs/data.md, precedence)"),
+    ] = False,
 ) -> dict[str, Any]:
     """A state's engagements in and out by instrument and year, its top patrons and clients, arms
-    dependency and UN alignment with the major powers."""
+    dependency and UN alignment with the major powers; ``counted_sources`` lists, per instrument, the
+    sources the counts come from (one per fact unless ``all_sources``)."""
     with ledger.read() as led:
         code = state_code(led, state, "state")
     parts = ledger.cached(
-        ("profile", code),
+        ("profile", code, all_sources),
         lambda led: profiles.profile(
-            led, code, ledger.cached("arms_dependency", profiles.all_arms_dependency)
+            led,
+            code,
+            ledger.cached("arms_dependency", profiles.all_arms_dependency),
+            all_sources=all_sources,
         ),
     )
     names = _names(ledger)

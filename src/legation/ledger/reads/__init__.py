@@ -16,9 +16,9 @@ from legation.ledger.reads.attributes import (
     state_attributes,
 )
 from legation.ledger.reads.engagements import (
-    activity,
     codeployments,
     dyad_engagements,
+    engagement_counts,
     engagement_page,
     event_rows,
     exercise_counts,
@@ -28,9 +28,7 @@ from legation.ledger.reads.engagements import (
     largest_by_instrument,
     last_reports,
     mean_by_actor,
-    partners,
     positive_counts,
-    supplier_counts,
 )
 from legation.ledger.reads.states import (
     engagement_years,
@@ -52,10 +50,10 @@ from legation.ledger.reads.votes import (
 __all__ = [
     "OBLIGATIONS",
     "Years",
-    "activity",
     "codeployments",
     "dyad_attribute",
     "dyad_engagements",
+    "engagement_counts",
     "engagement_page",
     "engagement_years",
     "event_rows",
@@ -70,7 +68,6 @@ __all__ = [
     "last_years",
     "mean_by_actor",
     "obligations",
-    "partners",
     "positive_counts",
     "recording_sources",
     "rows_by_table",
@@ -81,7 +78,6 @@ __all__ = [
     "state_attributes",
     "state_names",
     "state_spells",
-    "supplier_counts",
     "votes",
     "yearly_votes",
 ]

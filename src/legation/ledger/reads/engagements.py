@@ -157,50 +157,21 @@ def event_rows(led: Ledger, source: str, years: Years) -> pl.DataFrame:
     )
 
 
-def activity(led: Ledger, years: Years | None = None) -> pl.DataFrame:
-    """``ccode, year, instrument, outgoing, incoming, suspensions`` per state: engagements it started
-    as actor (positive polarity), received as partner, and suspensions it made, by year."""
+def engagement_counts(led: Ledger, ccode: int | None = None) -> pl.DataFrame:
+    """``source_id, instrument, actor_kind, actor_ccode, actor, partner_kind, partner_ccode, partner,
+    year, positive, negative``: engagements counted per source, instrument, pair of parties and year of
+    start, split by polarity (only those where ``ccode`` is actor or partner, when given)."""
     where, params = "", []
-    if years is not None:
-        where, params = "WHERE year(start_date) BETWEEN ? AND ?", [years[0], years[1]]
+    if ccode is not None:
+        where, params = "WHERE actor_ccode = ? OR partner_ccode = ?", [ccode, ccode]
     return frame(
         led,
-        "WITH e AS (SELECT * FROM engagements " + where + ") "
-        "SELECT ccode::INTEGER AS ccode, year::INTEGER AS year, instrument, "
-        "sum(out)::INTEGER AS outgoing, sum(inc)::INTEGER AS incoming, sum(susp)::INTEGER AS suspensions "
-        "FROM (SELECT actor_ccode AS ccode, year(start_date) AS year, instrument, "
-        "      (polarity > 0)::INTEGER AS out, 0 AS inc, (polarity < 0)::INTEGER AS susp "
-        "      FROM e WHERE actor_kind = 'state' "
-        "      UNION ALL SELECT partner_ccode, year(start_date), instrument, 0, (polarity > 0)::INTEGER, 0 "
-        "      FROM e WHERE partner_kind = 'state') GROUP BY ALL ORDER BY year, ccode, instrument",
+        "SELECT source_id, instrument, actor_kind, actor_ccode::INTEGER AS actor_ccode, actor, partner_kind, "
+        "partner_ccode::INTEGER AS partner_ccode, partner, year(start_date)::INTEGER AS year, "
+        "sum((polarity > 0)::INTEGER)::INTEGER AS positive, "
+        "sum((polarity < 0)::INTEGER)::INTEGER AS negative "
+        f"FROM engagements {where} GROUP BY ALL",
         params,
-    )
-
-
-def partners(led: Ledger, ccode: int) -> pl.DataFrame:
-    """``ccode, name, outgoing, incoming``: each state ``ccode`` engaged (outgoing) or was engaged by
-    (incoming), positive state-to-state engagements only."""
-    return frame(
-        led,
-        "SELECT other::INTEGER AS ccode, any_value(name) AS name, sum(out)::INTEGER AS outgoing, "
-        "sum(inc)::INTEGER AS incoming FROM ("
-        "SELECT partner_ccode AS other, partner AS name, 1 AS out, 0 AS inc FROM engagements "
-        f"WHERE actor_ccode = ? AND {STATE_PAIR} AND polarity > 0 "
-        "UNION ALL SELECT actor_ccode, actor, 0, 1 FROM engagements "
-        f"WHERE partner_ccode = ? AND {STATE_PAIR} AND polarity > 0"
-        ") GROUP BY other",
-        [ccode, ccode],
-    )
-
-
-def supplier_counts(led: Ledger, ccode: int, instrument: str) -> pl.DataFrame:
-    """``year, supplier, n``: positive engagements of ``instrument`` from each state to ``ccode``."""
-    return frame(
-        led,
-        "SELECT year(start_date)::INTEGER AS year, actor_ccode::INTEGER AS supplier, count(*) AS n "
-        "FROM engagements WHERE instrument = ? AND partner_ccode = ? AND polarity > 0 "
-        "AND actor_kind = 'state' GROUP BY ALL",
-        [instrument, ccode],
     )
 
 

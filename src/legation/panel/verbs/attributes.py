@@ -51,7 +51,8 @@ def _dyad_attribute(variable: str, name: str, dtype: pl.DataType) -> Build:
 
 def add_nmc(panel: Panel, *, source: str | None = None) -> Panel:
     """COW National Material Capabilities (see `Panel.add_nmc`)."""
-    ints: dict[str, pl.DataType] = {c: pl.Int32() for c in NMC if c != "cinc"}
+    # population (thousands) is not always whole (Morocco 1912: 4,517.6): only the counts are integers
+    ints: dict[str, pl.DataType] = {c: pl.Int32() for c in NMC if c not in ("cinc", "tpop", "upop")}
     src = source or CHANNELS["capabilities"].source
     return add(panel, "add_nmc", src, _state_attributes(NMC, ints), level="state", fill=None)
 
