@@ -284,11 +284,20 @@ def common_years(led: Ledger, names: Sequence[str], default: tuple[int, int]) ->
 
 def flows(led: Ledger, ch: Channel, until: int) -> pl.DataFrame:
     """``ccode1, ccode2, year, v``: the channel's yearly flows per directed dyad up to ``until``, from
-    the start of its data (so stocks carry what came before). Several sources recording the same
-    dyad-year (MME and JME; US troop data and McManus–Nieman) merge by the larger value, never add:
-    they count the same engagements. Undirected channels give both directions the same flow."""
+    the start of its data (so stocks carry what came before). In the research set, several sources
+    recording the same dyad-year (MME and JME; US troop data and McManus–Nieman) merge by the larger
+    value, never add: they count the same engagements. A ledger channel counts its engagements one
+    source per fact (`one_per_fact`). Undirected channels give both directions the same flow."""
     if ch.basis == "ledger":
-        out = reads.positive_counts(led, ch.instrument or ch.name, until)
+        instrument = ch.instrument or ch.name
+        rows = reads.positive_counts(led, instrument, until).with_columns(
+            pl.lit(instrument).alias("instrument"), pl.col("ccode1").alias("actor_ccode")
+        )
+        out = (
+            one_per_fact(led, rows)
+            .group_by("ccode1", "ccode2", "year", maintain_order=True)
+            .agg(pl.col("v").sum())
+        )
         if not ch.directed:
             back = out.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year", "v")
             out = pl.concat([out, back]).group_by("ccode1", "ccode2", "year").agg(pl.col("v").max())

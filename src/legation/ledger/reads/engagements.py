@@ -54,11 +54,12 @@ def inflows(led: Ledger, source: str, instrument: str) -> pl.DataFrame:
 
 
 def positive_counts(led: Ledger, instrument: str, until: int) -> pl.DataFrame:
-    """``ccode1, ccode2, year, v`` (Float64): positive state-to-state engagements of ``instrument`` from
-    every source, counted per directed dyad-year up to ``until`` (self-ties left out)."""
+    """``source_id, ccode1, ccode2, year, v`` (Float64): positive state-to-state engagements of
+    ``instrument`` from every source, counted per source and directed dyad-year up to ``until``
+    (self-ties left out)."""
     return frame(
         led,
-        "SELECT actor_ccode::INTEGER AS ccode1, partner_ccode::INTEGER AS ccode2, "
+        "SELECT source_id, actor_ccode::INTEGER AS ccode1, partner_ccode::INTEGER AS ccode2, "
         "year(start_date)::INTEGER AS year, count(*)::DOUBLE AS v FROM engagements "
         f"WHERE instrument = ? AND polarity > 0 AND {STATE_PAIR} "
         "AND actor_ccode <> partner_ccode AND year(start_date) <= ? GROUP BY ALL",
