@@ -37,11 +37,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+CSP_VIOLATIONS: list[str] = []
+"""What the browser refused under the server's Content-Security-Policy (no 'unsafe-eval')."""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     db = sample_ledger(tmp_path_factory.mktemp("browser") / "sample.duckdb")
     port = _free_port()
-    env = {**os.environ, "LEGATION_TOKEN": "browser-test"}
+    env = {**os.environ, "LEGATION_TOKEN": "browser-test-token-0123"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "legation", "serve", "--db", str(db), "--port", str(port)],
         env=env,
@@ -77,6 +81,10 @@ def browser_page(server) -> Iterator[tuple[Page, list[str]]]:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
+        page.on(
+            "console",
+            lambda m: CSP_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(f"{server}/#/overview")  # loads plotly.js once, so the timings below are per page
         page.wait_for_selector("body[data-ready=true]", timeout=30_000)
         yield page, requested
@@ -211,3 +219,8 @@ def test_data_and_sources(browser_page, server):
     # nothing the dashboard asked for left this machine
     outside = [u for u in requested if not u.startswith(server) and not u.startswith("data:")]
     assert outside == []
+
+
+def test_no_content_security_policy_violations(browser_page):
+    """Runs last: no page of the dashboard needed anything the CSP forbids (eval included)."""
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS

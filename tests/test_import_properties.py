@@ -198,7 +198,7 @@ def test_any_value_imports_or_is_named(ledgers, tmp_path, field, value, rows):
         assert 1 <= a.count() <= len(rows)
 
 
-@given(d=st.dates(date(1800, 1, 1), date(2200, 12, 31)))
+@given(d=st.dates(date(1800, 1, 1), date(2100, 12, 31)))
 def test_dates_parse_at_each_precision(d):
     assert parse_date(d.isoformat()) == (d, "day")
     assert parse_date(f"{d.year:04d}-{d.month:02d}") == (d.replace(day=1), "month")

@@ -91,6 +91,16 @@ class SchemaVersionError(LedgerError):
     """The ledger was written by a newer legation than this one."""
 
 
+class LedgerDamaged(LedgerError):
+    """The file is not a ledger legation can read: truncated or corrupt, not a DuckDB file at all, or
+    changed outside legation (a table dropped, a schema version that is not a number)."""
+
+
+class LedgerReadOnly(LedgerError):
+    """The ledger (or the folder it goes in) cannot be written: a read-only file system, or no
+    permission."""
+
+
 class InvalidValueError(LegationError, ValueError):
     """A value that breaks one of legation's rules (a date, a unit, a membership spell, a source id…).
 

@@ -104,6 +104,24 @@ class LedgerAccess:
     def is_open(self) -> bool:
         return self._led is not None
 
+    def state(self) -> tuple[str, str | None]:
+        """``("ok" | "busy" | "damaged", why)``: whether requests can read the ledger now. Never
+        waits: a write in progress (here or by another process) is ``busy``; a file that cannot be
+        opened as a ledger (damaged, missing, of another schema) is ``damaged``. The file is opened
+        only to check it when the server does not hold it open already, and let go at once."""
+        with self._cond:
+            if self._writing:
+                return "busy", "the server is writing an upload to the ledger"
+            if self._led is not None:
+                return "ok", None
+        try:
+            Ledger(self.path, read_only=True).close()
+        except LedgerLocked:
+            return "busy", f"{self.path.name} is held for writing by another process; retry"
+        except LegationError as e:
+            return "damaged", str(e)
+        return "ok", None
+
     @contextmanager
     def read(self) -> Iterator[Ledger]:
         """A read-only ledger on its own cursor, for one request."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from legation.api.access import LedgerBusy
 from legation.errors import (
     InputError,
+    LedgerDamaged,
+    LedgerReadOnly,
     LegationError,
     MeasureError,
     NeedsDataError,
@@ -44,6 +49,25 @@ class Problem(Exception):
         self.status, self.detail, self.slug, self.extra = status, detail, slug, extra
 
 
+_FOLDERS = re.compile(r"(?<![\w.~])(?:/[^/\s'\"`()]+)+/(?=[^/\s'\"`()])")
+"""An absolute POSIX path's folders (what comes before the file name)."""
+_ROUTES = ("/api/", "/static/", "/vendor/", "/problems/")
+
+
+def redact(text: str, ledger: Path | None = None) -> str:
+    """``text`` with the server's folders taken out of every path in it (file names stay): the
+    ledger's own path (even relative), an upload's temporary folder, any absolute path. Routes stay."""
+    if ledger is not None:
+        for path in (ledger.resolve(), ledger):
+            text = text.replace(str(path), path.name)
+    return _FOLDERS.sub(lambda m: m.group(0) if m.group(0).startswith(_ROUTES) else "", text)
+
+
+def _ledger_path(request: Request) -> Path | None:
+    access = getattr(request.app.state, "access", None)
+    return getattr(access, "path", None)
+
+
 def problem(
     request: Request,
     status: int,
@@ -57,11 +81,34 @@ def problem(
         "type": f"/problems/{slug}" if slug else "about:blank",
         "title": TITLES.get(status, "Error"),
         "status": status,
-        "detail": detail,
+        "detail": redact(detail, _ledger_path(request)),
         "instance": request.url.path,
         **extra,
     }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+STATUS: dict[type[LegationError], tuple[int, str]] = {
+    LedgerDamaged: (503, "ledger-damaged"),  # no retry helps until someone restores the file
+    LedgerReadOnly: (503, "ledger-read-only"),
+    NeedsDataError: (409, "needs-data"),
+    UnknownStateError: (404, "unknown-state"),
+    PanelError: (422, "invalid-request"),
+    MeasureError: (422, "invalid-request"),
+}
+"""The status and problem type of each of legation's errors answered by its message alone."""
+
+
+def _plain(status: int, slug: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        return problem(request, status, str(exc), slug=slug)
+
+    return handle
+
+
+async def _missing(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotFoundError)
+    return problem(request, 404, str(exc), slug=f"no-such-{exc.what}")
 
 
 def install(app: FastAPI) -> None:
@@ -87,7 +134,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError) -> JSONResponse:
         errors = [
-            {"file": p.file, "row": p.row, "field": p.field, "value": str(p.value), "message": p.message}
+            {
+                "file": p.file,
+                "row": p.row,
+                "field": p.field,
+                "value": str(p.value),
+                "message": redact(p.message, _ledger_path(request)),
+            }
             for p in exc.problems
         ]
         return problem(
@@ -102,23 +155,9 @@ def install(app: FastAPI) -> None:
     async def _busy(request: Request, exc: LedgerBusy) -> JSONResponse:
         return problem(request, 503, str(exc), slug="ledger-busy", headers={"Retry-After": "2"})
 
-    @app.exception_handler(NeedsDataError)
-    async def _needs(request: Request, exc: NeedsDataError) -> JSONResponse:
-        return problem(request, 409, str(exc), slug="needs-data")
-
-    @app.exception_handler(NotFoundError)
-    async def _missing(request: Request, exc: NotFoundError) -> JSONResponse:
-        return problem(request, 404, str(exc), slug=f"no-such-{exc.what}")
-
-    @app.exception_handler(UnknownStateError)
-    async def _unknown(request: Request, exc: UnknownStateError) -> JSONResponse:
-        return problem(request, 404, str(exc), slug="unknown-state")
-
-    async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
-        return problem(request, 422, str(exc), slug="invalid-request")
-
-    app.add_exception_handler(PanelError, _invalid_input)
-    app.add_exception_handler(MeasureError, _invalid_input)
+    for cls, (status, slug) in STATUS.items():
+        app.add_exception_handler(cls, _plain(status, slug))
+    app.add_exception_handler(NotFoundError, _missing)
 
     @app.exception_handler(LegationError)
     async def _legation(request: Request, exc: LegationError) -> JSONResponse:

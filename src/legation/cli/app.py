@@ -35,8 +35,8 @@ DbOption = Annotated[
 
 
 def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable:
-    """`app.command` (or ``group.command``) that turns legation's own errors into one message and
-    exit code 1."""
+    """`app.command` (or ``group.command``) that turns legation's own errors, and the operating
+    system's (a read-only file system, a full disk), into one message and exit code 1."""
 
     def wrap(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -45,6 +45,11 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
                 return fn(*a, **kw)
             except LegationError as e:
                 err_console.print("[bold red]error:[/]", escape(str(e)), soft_wrap=True, highlight=False)
+                raise typer.Exit(1) from None
+            except OSError as e:  # the environment: a read-only file system, a full disk, no permission
+                where = f": {e.filename}" if e.filename else ""
+                text = f"{e.strerror}{where}" if e.strerror else str(e)
+                err_console.print("[bold red]error:[/]", escape(text), soft_wrap=True, highlight=False)
                 raise typer.Exit(1) from None
 
         return (group or app).command(*args, **kwargs)(run)

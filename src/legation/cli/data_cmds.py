@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from legation.cli.app import DbOption, app, command, console, err_console
-from legation.errors import LedgerError
+from legation.errors import ImporterError, LedgerError, LegationError
 from legation.ledger import fetch as fetching
 from legation.ledger import reads
 from legation.ledger.importers import SourceReport, importers, run
@@ -101,9 +101,17 @@ def import_dir(
     unresolved: Annotated[
         Path | None, typer.Option(help="Write every unresolved name with its source and rows to this CSV.")
     ] = None,
+    allow_smaller: Annotated[
+        bool,
+        typer.Option(
+            "--allow-smaller",
+            help="Replace a source even from a file far smaller than the one it was last imported from.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Import every recognised source in DIRECTORY; each source is all-or-nothing."""
+    """Import every recognised source in DIRECTORY; each source is all-or-nothing, and the first that
+    fails stops the run (the sources imported before it stay imported)."""
     if not directory.is_dir():
         raise typer.BadParameter(f"{directory} is not a directory")
     plan = [(imp, imp.find(directory)) for imp in importers() if not only or imp.source.id in only]
@@ -116,11 +124,20 @@ def import_dir(
         ) as bar,
     ):
         task = bar.add_task("importing", total=len(found))
-        for imp, files in found:
+        for n, (imp, files) in enumerate(found):
             bar.update(task, description=f"importing {imp.source.id}")
-            reports.append(run(led, imp, files))
+            try:
+                reports.append(run(led, imp, files, allow_smaller=allow_smaller))
+            except LegationError as e:
+                failed = (imp.source.id, e, [i.source.id for i, _ in found[n + 1 :]])
+                break
             bar.advance(task)
-    _print_reports(reports)
+        else:
+            failed = None
+    if reports:
+        _print_reports(reports)
+    if failed is not None:
+        raise _stopped(*failed, done=[r.source for r in reports])
     skipped = [imp.source.id for imp, files in plan if files is None]
     if skipped:
         console.print(f"[dim]no files found for: {', '.join(skipped)}[/]")
@@ -132,6 +149,19 @@ def import_dir(
                 for name, n in r.unresolved.most_common():
                     w.writerow([r.source, name, n])
         console.print(f"unresolved names written to {unresolved}")
+
+
+def _stopped(source: str, error: LegationError, rest: list[str], *, done: list[str]) -> ImporterError:
+    """What a run stopped by ``source`` did: what it committed before, what it did not touch."""
+    text = str(error).replace("; nothing was imported", f"; nothing of {source} was imported", 1)
+    lines = [f"{source} was not imported, the ledger keeps what it held of it: {text}"]
+    if done:
+        lines.append(f"imported before it, and kept: {', '.join(done)}")
+    else:
+        lines.append("no source was imported in this run")
+    if rest:
+        lines.append(f"not attempted: {', '.join(rest)} (run import-dir again with --only)")
+    return ImporterError("\n".join(lines))
 
 
 def _print_reports(reports: list[SourceReport]) -> None:
@@ -148,5 +178,8 @@ def _print_reports(reports: list[SourceReport]) -> None:
             names += f"\n… {len(r.unresolved) - 6} more names"
         table.add_row(r.source, f"{r.rows_read:,}", written, rejected, names or "—", f"{r.seconds:.1f}")
     console.print(table)
+    for r in reports:
+        for why, n in r.corrected.most_common():
+            console.print(f"[yellow]{r.source}[/]: {n:,} rows with {why}")
     total = sum(sum(r.written.values()) for r in reports)
     console.print(f"{len(reports)} sources, {total:,} rows written")

@@ -57,6 +57,14 @@ def init(db: DbOption = None) -> None:
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="CSV, Parquet or YAML files.")],
     source: Annotated[str | None, typer.Option(help="Source id for rows that name none.")] = None,
+    replace_source: Annotated[
+        bool,
+        typer.Option(
+            "--replace-source",
+            help="Let a YAML 'sources:' entry replace a registered source of the same id "
+            "(never one legation bundles).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Import engagement files; each file is all-or-nothing."""
@@ -64,7 +72,7 @@ def import_(
     with Ledger(db) as led:
         for path in paths:
             with stages(f"importing {path.name}") as progress:
-                r = import_file(led, path, source=source, progress=progress)
+                r = import_file(led, path, source=source, progress=progress, replace_source=replace_source)
             table.add_row(
                 path.name,
                 r.format,
@@ -92,6 +100,8 @@ def _select(
     instrument: list[str] | None,
     since: str | None,
     until: str | None,
+    *,
+    details: bool = False,
 ) -> pl.DataFrame:
     return led.engagements(
         actor=actor,
@@ -99,6 +109,7 @@ def _select(
         instrument=instrument or None,
         since=_year_or_date(since),
         until=_year_or_date(until),
+        details=details,
     )
 
 
@@ -115,7 +126,7 @@ def engagements(
 ) -> None:
     """List engagements; ``--format csv`` prints what `legation import` reads back unchanged."""
     with Ledger(db, read_only=True) as led:
-        rows = _select(led, actor, partner, instrument, since, until)
+        rows = _select(led, actor, partner, instrument, since, until, details=format is not OutFormat.TABLE)
     if format is OutFormat.TABLE:
         shown = export.to_import_format(rows)
         table = Table(
@@ -166,7 +177,7 @@ def export_(
     """Export engagements to CSV or Parquet in the import format."""
     fmt = format or (FileFormat.PARQUET if out.suffix.lower() in (".parquet", ".pq") else FileFormat.CSV)
     with Ledger(db, read_only=True) as led:
-        rows = _select(led, actor, partner, instrument, since, until)
+        rows = _select(led, actor, partner, instrument, since, until, details=True)
     export.write(rows, out, fmt.value)
     console.print(f"wrote {rows.height:,} engagements to {out}")
 

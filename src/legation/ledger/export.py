@@ -24,7 +24,12 @@ def _as_written(date_col: str, precision_col: str) -> pl.Expr:
 
 
 def to_import_format(engagements: pl.DataFrame) -> pl.DataFrame:
-    """Stored engagements (`Ledger.engagements()`) as rows of the import format."""
+    """Stored engagements (`Ledger.engagements()`) as rows of the import format.
+
+    The ``details`` column (source-specific fields, JSON text) comes along when ``engagements``
+    holds it (`Ledger.engagements(details=True)`); without it the file has no ``details`` column,
+    and importing it keeps the details the ledger holds for those ids."""
+    has_details = "details" in engagements.columns
     return engagements.select(
         "id",
         "instrument",
@@ -43,7 +48,8 @@ def to_import_format(engagements: pl.DataFrame) -> pl.DataFrame:
         pl.col("source_id").alias("source"),
         "source_ref",
         "note",
-    ).select(COLUMNS)
+        *(["details"] if has_details else []),
+    ).select(c for c in COLUMNS if c != "details" or has_details)
 
 
 def write(

@@ -8,6 +8,7 @@ message fit to show next to the file, row and field. The bulk importer applies t
 from __future__ import annotations
 
 import calendar
+import json
 import math
 import re
 from datetime import date
@@ -15,6 +16,15 @@ from enum import StrEnum
 
 from legation.errors import InvalidValueError
 from legation.instruments import INSTRUMENTS, NAMES, Unit
+from legation.years import LAST_YEAR
+
+FIRST_DATE_YEAR = 1800
+"""The earliest year of a date in an engagement file (dates run to `legation.years.LAST_YEAR`)."""
+
+NUMBER = r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|(?i:inf|infinity|nan))"
+"""A number as engagement files write it: ASCII digits only (no ``1_000``, no Arabic-Indic or
+fullwidth digits), the same rule for CSV, Parquet text columns and YAML."""
+_NUMBER = re.compile(NUMBER)
 
 
 class Precision(StrEnum):
@@ -23,8 +33,8 @@ class Precision(StrEnum):
     DAY = "day"
 
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_SLASHED = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_SLASHED = re.compile(r"[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}")
 
 
 def parse_date(text: str, *, end: bool = False) -> tuple[date, Precision]:
@@ -34,14 +44,13 @@ def parse_date(text: str, *, end: bool = False) -> tuple[date, Precision]:
     "2014" as an end covers the whole year.
     """
     s = text.strip()
-    m = _ISO.match(s)
+    m = _ISO.fullmatch(s)
     if not m:
-        if _SLASHED.match(s):
+        if _SLASHED.fullmatch(s):
             raise InvalidValueError("ambiguous date: day and month order is unclear; write YYYY-MM-DD")
         raise InvalidValueError("not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    if y < 1800:
-        raise InvalidValueError("year before 1800 is outside the state system")
+    check_year(y)
     if mo is None:
         return (date(y, 12, 31) if end else date(y, 1, 1)), Precision.YEAR
     month = int(mo)
@@ -54,6 +63,27 @@ def parse_date(text: str, *, end: bool = False) -> tuple[date, Precision]:
         return date(y, month, int(d)), Precision.DAY
     except ValueError:
         raise InvalidValueError(f"day {int(d)} does not exist in {y}-{month:02d}") from None
+
+
+def check_year(y: int) -> None:
+    """Refuse a date's year outside 1800–`LAST_YEAR`."""
+    if y < FIRST_DATE_YEAR:
+        raise InvalidValueError(f"year before {FIRST_DATE_YEAR} is outside the state system")
+    if y > LAST_YEAR:
+        raise InvalidValueError(f"year after {LAST_YEAR} is outside the years legation accepts")
+
+
+def number(value: object) -> float:
+    """A number from a file: a float or int as given, text only in ASCII digits (`NUMBER`);
+    negative zero becomes zero, so that -0.0 and 0 are one value (and one id)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidValueError("not a number")
+    if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+        raise InvalidValueError("not a number")
+    try:
+        return float(value) + 0.0
+    except (OverflowError, ValueError):
+        raise InvalidValueError("not a number") from None
 
 
 def parse_instrument(text: str) -> str:
@@ -83,10 +113,7 @@ def parse_unit(text: str | None, instrument: str, has_magnitude: bool) -> str:
 def parse_magnitude(value: object) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InvalidValueError("not a number") from None
+    x = number(value)
     if not math.isfinite(x):
         raise InvalidValueError("magnitude must be finite")
     if x < 0:
@@ -110,10 +137,7 @@ def parse_polarity(value: object) -> int:
 def parse_confidence(value: object) -> float:
     if value is None or (isinstance(value, str) and not value.strip()):
         return 1.0
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InvalidValueError("not a number") from None
+    x = number(value)
     if not 0.0 <= x <= 1.0:
         raise InvalidValueError("confidence must lie between 0 and 1")
     return x
@@ -126,3 +150,15 @@ def parse_kind(value: object) -> str | None:
     if kind not in ("state", "group", "nonstate"):
         raise InvalidValueError("kind must be state, group or nonstate")
     return kind
+
+
+def parse_details(text: str) -> str:
+    """Source-specific fields: the JSON text of one object, kept as written (an export carries
+    them, so that importing it again changes nothing)."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidValueError("details must be the JSON text of an object") from None
+    if not isinstance(value, dict):
+        raise InvalidValueError("details must be the JSON text of an object")
+    return text

@@ -15,24 +15,31 @@ import hashlib
 import io
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 import yaml
 from pydantic import ValidationError
 
 from legation.errors import InputError, Problem
-from legation.ledger.digest import sha256_files
 from legation.ledger.records import EngagementRecord
 from legation.ledger.schema import frame_schema
-from legation.ledger.sources import Source
+from legation.ledger.sources import BUNDLED, Source
 from legation.ledger.store import Ledger
-from legation.ledger.validate import MAX_PROBLEMS, unknown_source_message, validate_frame
-from legation.ledger.writing import ID_SQL, engagement_rows, insert_engagements, log_import, next_import_id
+from legation.ledger.validate import MAX_PROBLEMS, check_columns, unknown_source_message, validate_frame
+from legation.ledger.writing import (
+    ID_SQL,
+    ROW_SCHEMA,
+    engagement_rows,
+    insert_engagements,
+    log_import,
+    next_import_id,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,20 +70,29 @@ def import_file(
     source: str | None = None,
     progress: Progress | None = None,
     name: str | None = None,
+    replace_source: bool = False,
 ) -> ImportReport:
     """Import one engagement file into ``ledger``; ``source`` fills rows with no source. ``name``
-    (an uploaded file's own name) stands for ``path`` in problems and in the ledger's import log."""
+    (an uploaded file's own name) stands for ``path`` in problems and in the ledger's import log.
+
+    A YAML ``sources:`` entry may add a source; one whose id is registered already with other
+    fields is refused unless ``replace_source`` (the sources legation bundles, never)."""
     path = Path(path)
     if name is None:
-        return _import_file(ledger, path, source, progress, str(path))
+        return _import_file(ledger, path, source, progress, str(path), replace_source)
     try:
-        return _import_file(ledger, path, source, progress, name)
+        return _import_file(ledger, path, source, progress, name, replace_source)
     except InputError as e:
         raise e.renamed(str(path), name) from None
 
 
 def _import_file(
-    ledger: Ledger, path: Path, source: str | None, progress: Progress | None, name: str
+    ledger: Ledger,
+    path: Path,
+    source: str | None,
+    progress: Progress | None,
+    name: str,
+    replace_source: bool,
 ) -> ImportReport:
     t0 = time.perf_counter()
     note = progress or (lambda _stage: None)
@@ -88,17 +104,20 @@ def _import_file(
         )
     if not path.is_file():
         raise InputError([Problem("", str(path), "no such file")], file=str(path))
-    if path.stat().st_size == 0:
+    data = path.read_bytes()  # one read: what is checked, imported and logged are the same bytes
+    if not data:
         raise InputError([Problem("", "", "the file is empty")], file=str(path))
     note("validating")
+    sources: list[Source] = []
     if fmt == "yaml":
-        rows, sources = _read_yaml(ledger, path, source)
+        rows, sources, has_details = _read_yaml(ledger, data, path, source, replace_source)
     else:
-        read = _read_csv if fmt == "csv" else _read_parquet
-        rows = validate_frame(ledger, read(path), str(path), source, "line" if fmt == "csv" else "row")
-        sources = []
+        frame = _read_csv(data, path, source) if fmt == "csv" else _read_parquet(data, path, source)
+        has_details = "details" in frame.columns
+        rows = validate_frame(ledger, frame, str(path), source, "line" if fmt == "csv" else "row")
     note("writing")
-    report = _write(ledger, rows, path, fmt, sources, name)
+    digest = hashlib.sha256(data).hexdigest()
+    report = _write(ledger, rows, digest, fmt, sources, name, has_details=has_details)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -109,9 +128,10 @@ def import_frame(
     """Import engagements from a polars or pandas frame with the columns of a CSV import."""
     t0 = time.perf_counter()
     df = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+    check_columns(df.columns, source, name)
     df = df.with_row_index("_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64))
     rows = validate_frame(ledger, df, name, source, "row")
-    report = _write(ledger, rows, Path(name), "frame", [], name)
+    report = _write(ledger, rows, _frame_digest(rows), "frame", [], name, has_details="details" in df.columns)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -119,110 +139,184 @@ def import_frame(
 # reading --------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
-    _check_truncated(path)
-    try:
-        return pl.read_csv(
-            path,
-            infer_schema=False,
-            row_index_name="_line",
-            row_index_offset=2,
-        )
-    except pl.exceptions.ComputeError as e:
-        line = _first_bad_utf8_line(path)
-        if line is not None:
+_BINARY = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "zip", b"BZh": "bzip2", b"\xfd7zXZ": "xz", b"PAR1": "Parquet"}
+
+
+def _text(data: bytes, path: Path) -> str:
+    """The file's bytes as UTF-8 text (a BOM dropped), or an `InputError`: compressed or binary
+    bytes are named as such, other bytes that are not UTF-8 by their line."""
+    for magic, kind in _BINARY.items():
+        if data.startswith(magic):
             raise InputError(
-                [Problem("", "", "bytes that are not UTF-8; save the file as UTF-8", row=line)],
+                [
+                    Problem(
+                        "",
+                        kind,
+                        f"this is a {kind} file, not text; unpack or convert it first",
+                        row=1,
+                        file=str(path),
+                    )
+                ],
                 file=str(path),
-            ) from e
-        raise InputError([Problem("", "", f"not a readable CSV file: {e}")], file=str(path)) from e
-    except pl.exceptions.NoDataError as e:
-        raise InputError([Problem("", "", "the file has no header")], file=str(path)) from e
-
-
-def _check_truncated(path: Path) -> None:
-    """A last line with fewer fields than the header, and no final newline, is a cut-off file."""
-    with path.open("rb") as f:
-        header = f.readline()
-        size = path.stat().st_size
-        f.seek(max(0, size - 65536))
-        tail = f.read()
-    if tail.endswith(b"\n"):
-        return
-    last = tail.rsplit(b"\n", 1)[-1]
-    n_head = len(next(csv.reader([header.decode("utf-8", "replace")])))
+            )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data[:nul].count(b"\n") + 1
+        raise InputError(
+            [Problem("", "", "a NUL byte: this is a binary file, not text", row=line, file=str(path))],
+            file=str(path),
+        )
     try:
-        n_last = len(next(csv.reader([last.decode("utf-8", "replace")], strict=True)))
-    except csv.Error:
-        n_last = 0
-    if n_last < n_head:
-        line = sum(1 for _ in path.open("rb"))
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(
+            [Problem("", "", "bytes that are not UTF-8; save the file as UTF-8", row=line)],
+            file=str(path),
+        ) from e
+
+
+def _read_csv(data: bytes, path: Path, default_source: str | None) -> pl.DataFrame:
+    """The file's records with ``_line``, the line each record starts on; the structure is checked
+    first (`_records`), so polars only reads a file whose every record has the header's fields."""
+    text = _text(data, path)
+    starts = _records(text, path, default_source)
+    try:
+        df = pl.read_csv(io.StringIO(text), infer_schema=False)
+    except pl.exceptions.PolarsError as e:
+        raise InputError([Problem("", "", f"not a readable CSV file: {e}")], file=str(path)) from e
+    if df.height != len(starts):
+        raise InputError(
+            [Problem("", "", f"not a readable CSV file: {len(starts)} records but {df.height} rows read")],
+            file=str(path),
+        )
+    return df.with_columns(pl.Series("_line", starts, pl.Int64))
+
+
+def _records(text: str, path: Path, default_source: str | None) -> list[int]:
+    """The line each record starts on, after checking that every record has the header's fields,
+    that no line ends in a bare carriage return and that the file is not cut off: a file that ends
+    without a line break must end with a closing quote (a last field known to be complete)."""
+    file = str(path)
+    reader = csv.reader(io.StringIO(text, newline="\n"), strict=True)
+    starts: list[int] = []
+    problems: list[Problem] = []
+    total = 0
+    try:
+        header = next(reader, None)
+        if header is None or not any(h.strip() for h in header):
+            raise InputError([Problem("", "", "the file has no header", row=1)], file=file)
+        check_columns(header, default_source, file)
+        n, prev = len(header), reader.line_num
+        for record in reader:
+            line = prev + 1
+            prev = reader.line_num
+            if not record:
+                continue  # a blank line
+            starts.append(line)
+            if len(record) != n:
+                total += 1
+                if len(problems) < MAX_PROBLEMS:
+                    what = "fewer" if len(record) < n else "more"
+                    problems.append(
+                        Problem(
+                            "",
+                            ",".join(record)[:80],
+                            f"{len(record)} fields, {what} than the header's {n}",
+                            row=line,
+                            file=file,
+                        )
+                    )
+    except csv.Error as e:
+        raise InputError(
+            [Problem("", "", _csv_error(e), row=reader.line_num, file=file)], file=file
+        ) from None
+    cut = bool(starts) and not text.endswith("\n")
+    if problems and cut and problems[-1].row == starts[-1]:
+        p = problems[-1]
+        problems[-1] = replace(
+            p, message=f"the last line has {p.message.split(',')[0]}: the file looks truncated"
+        )
+    if problems:
+        raise InputError(problems, total=total, file=file)
+    if cut and not text.endswith('"'):
+        last = text.rsplit("\n", 1)[-1]
         raise InputError(
             [
                 Problem(
                     "",
-                    last.decode("utf-8", "replace")[:60],
-                    f"the last line has {n_last} of {n_head} fields: the file looks truncated",
-                    row=line,
+                    last[-60:],
+                    "the file ends without a line break: its last line may be cut off (if it is "
+                    "complete, end the file with a line break)",
+                    row=starts[-1],
+                    file=file,
                 )
             ],
-            file=str(path),
+            file=file,
         )
+    return starts
 
 
-def _first_bad_utf8_line(path: Path) -> int | None:
-    with path.open("rb") as f:
-        for i, raw in enumerate(f, start=1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return i
-    return None
+def _csv_error(e: csv.Error) -> str:
+    msg = str(e)
+    if "new-line character" in msg:
+        return (
+            "a carriage return outside quotes (old Mac line endings?); "
+            "save the file with LF or CRLF line endings"
+        )
+    if "unexpected end of data" in msg:
+        return "the file ends inside a quoted field: it looks truncated"
+    if "field larger" in msg:
+        return f"a field longer than {csv.field_size_limit():,} characters"
+    return f"not a readable CSV file: {msg}"
 
 
-def _read_parquet(path: Path) -> pl.DataFrame:
+def _read_parquet(data: bytes, path: Path, default_source: str | None) -> pl.DataFrame:
+    """A damaged file is read and fully validated by pyarrow, which reports it (polars' reader
+    can panic on one, or hand on text that is not UTF-8)."""
     try:
-        df = pl.read_parquet(path)
-    except Exception as e:  # polars raises several kinds for a damaged file
+        table = pq.read_table(io.BytesIO(data))
+        table.validate(full=True)  # text that is not UTF-8, offsets out of bounds
+        df = pl.from_arrow(table)
+        assert isinstance(df, pl.DataFrame)
+    except (Exception, pl.exceptions.PanicException) as e:  # several kinds for a damaged file
         raise InputError(
             [Problem("", "", f"not a readable Parquet file (truncated or damaged?): {e}")],
             file=str(path),
         ) from e
+    check_columns(df.columns, default_source, str(path))
     return df.with_row_index("_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64))
 
 
-def _read_yaml(ledger: Ledger, path: Path, default_source: str | None) -> tuple[pl.DataFrame, list[str]]:
-    """YAML: an optional ``sources:`` list, then ``engagements:``, each checked by pydantic."""
-    text = _decode(path)
-    try:
-        node = yaml.compose(text, Loader=_TextDates)
-        doc = yaml.load(text, Loader=_TextDates)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError(
-            [
-                Problem(
-                    "", "", f"not valid YAML: {getattr(e, 'problem', e)}", row=mark.line + 1 if mark else None
-                )
-            ],
-            file=str(path),
-        ) from e
-    if not isinstance(doc, dict) or not set(doc) <= {"sources", "engagements"}:
-        raise InputError(
-            [Problem("", "", "expected a mapping with 'sources' and/or 'engagements' lists")],
-            file=str(path),
-        )
-    lines = _item_lines(node)
+MAX_DEPTH = 16
+"""How deeply a YAML engagement file may nest (its own structure needs 5 levels)."""
+
+
+def _read_yaml(
+    ledger: Ledger, data: bytes, path: Path, default_source: str | None, replace_source: bool
+) -> tuple[pl.DataFrame, list[Source], bool]:
+    """YAML: an optional ``sources:`` list, then ``engagements:``, each checked by pydantic; the
+    rows, the sources and whether any item gives ``details``."""
+    file = str(path)
+    doc, lines = _load_yaml(_text(data, path), file)
     problems: list[Problem] = []
+    total = 0
+
+    def add(found: list[Problem]) -> None:
+        nonlocal total
+        total += len(found)
+        problems.extend(found[: max(0, MAX_PROBLEMS - len(problems))])
+
     new_sources = []
-    declared = set()
+    declared = set()  # ids of the file's sources, valid or not: each problem is named once
     for i, item in enumerate(doc.get("sources") or []):
         if isinstance(item, dict) and item.get("id"):
             declared.add(str(item["id"]))
         try:
             new_sources.append(Source.model_validate(item))
         except ValidationError as e:
-            problems += _pydantic_problems(e, lines.get(("sources", i)), path)
+            add(_pydantic_problems(e, lines.get(("sources", i)), path))
+    add(_source_clashes(ledger, new_sources, lines, file, replace_source))
     known = set(ledger.sources()["id"].to_list()) | declared
     resolver = ledger.resolver()
     rows = []
@@ -233,40 +327,127 @@ def _read_yaml(ledger: Ledger, path: Path, default_source: str | None) -> tuple[
         try:
             rec = EngagementRecord.model_validate(item, context={"resolver": resolver})
         except ValidationError as e:
-            problems += _pydantic_problems(e, line, path)
+            add(_pydantic_problems(e, line, path))
             continue
         if rec.source not in known:
-            problems.append(_unknown_source(rec.source, known, line, str(path)))
+            add([_unknown_source(rec.source, known, line, file)])
             continue
         rows.append({**rec.row(resolver), "_line": line})
     if problems:
-        raise InputError(problems[:MAX_PROBLEMS], total=len(problems), file=str(path))
-    for src in new_sources:
-        ledger.register_source(src)
-    return _rows_frame(rows), [s.id for s in new_sources]
+        raise InputError(problems, total=total, file=file)
+    has_details = any(isinstance(item, dict) and "details" in item for item in doc.get("engagements") or [])
+    return _rows_frame(rows), new_sources, has_details
 
 
-class _TextDates(yaml.SafeLoader):
-    """Safe YAML that keeps dates as written: '2015-02-30' is reported, not a crash, and
-    '2015-06' keeps its month precision."""
+def _load_yaml(text: str, file: str) -> tuple[dict[str, Any], dict[tuple[str, int], int]]:
+    """The document (a mapping of optional ``sources`` and ``engagements`` lists) and the line of
+    each top-level key (index -1) and list item, or an `InputError`."""
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        doc = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise InputError(
+            [
+                Problem(
+                    "", "", f"not valid YAML: {getattr(e, 'problem', e)}", row=mark.line + 1 if mark else None
+                )
+            ],
+            file=file,
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if not isinstance(doc, dict) or not set(doc) <= {"sources", "engagements"}:
+        raise InputError(
+            [Problem("", "", "expected a mapping with 'sources' and/or 'engagements' lists")], file=file
+        )
+    lines = _item_lines(node)
+    for key in ("sources", "engagements"):
+        if doc.get(key) is not None and not isinstance(doc[key], list):
+            raise InputError(
+                [Problem(key, doc[key], f"'{key}' must be a list", row=lines.get((key, -1)))], file=file
+            )
+    return doc, lines
 
 
-_TextDates.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+def _source_clashes(
+    ledger: Ledger, new: list[Source], lines: dict[tuple[str, int], int], file: str, replace: bool
+) -> list[Problem]:
+    """Sources of the file that would change a registered one: never a bundled source, and
+    another only when the user asked (``replace``)."""
+    old = {s.id: s for s in ledger.registered([s.id for s in new])}
+    bundled = {s.id for s in BUNDLED}
+    out = []
+    for i, src in enumerate(new):
+        if src.id not in old or old[src.id] == src:
+            continue
+        if src.id in bundled:
+            msg = "a source legation bundles; it cannot be replaced (give your source another id)"
+        elif not replace:
+            msg = (
+                "a source with this id is registered with other fields; give yours another id, or "
+                "import with --replace-source to replace it"
+            )
+        else:
+            continue
+        out.append(Problem("sources.id", src.id, msg, row=lines.get(("sources", i)), file=file))
+    return out
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML for engagement files, bounded and unambiguous:
+
+    * every scalar but null stays text, so '2015-02-30' is reported rather than a crash, '2015-06'
+      keeps its month precision, and numbers obey the one rule of `fields.number` (no ``1_000``);
+    * aliases (``*name``) are refused: an alias bomb would expand a small file without bound;
+    * nesting deeper than `MAX_DEPTH` is refused (no RecursionError);
+    * a key given twice in one mapping is refused with both lines (not last-wins).
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _refused("an alias (*name): write the value out in full", event.start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise _refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key, _ in node.value:
+                k = (key.tag, key.value) if isinstance(key, yaml.ScalarNode) else None
+                if k is None:
+                    continue
+                if k in seen:
+                    raise _refused(
+                        f"the key {key.value!r} appears twice (lines {seen[k]} and "
+                        f"{key.start_mark.line + 1}); give it once",
+                        key.start_mark,
+                    )
+                seen[k] = key.start_mark.line + 1
+        return node
+
+
+def _refused(problem: str, mark: yaml.Mark) -> yaml.YAMLError:
+    return yaml.composer.ComposerError(None, None, problem, mark)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise InputError(
-            [Problem("", "", "bytes that are not UTF-8; save the file as UTF-8", row=line)],
-            file=str(path),
-        ) from e
+for _tag in ("int", "float", "bool", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", yaml.SafeLoader.construct_scalar)  # type: ignore[arg-type]
 
 
 def _item_lines(node: yaml.Node | None) -> dict[tuple[str, int], int]:
@@ -274,6 +455,7 @@ def _item_lines(node: yaml.Node | None) -> dict[tuple[str, int], int]:
     out: dict[tuple[str, int], int] = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
+            out[(key.value, -1)] = key.start_mark.line + 1
             if isinstance(value, yaml.SequenceNode):
                 for i, item in enumerate(value.value):
                     out[(key.value, i)] = item.start_mark.line + 1
@@ -294,7 +476,7 @@ def _unknown_source(src: object, known: Iterable[str], line: int | None, file: s
 
 
 def _rows_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
-    schema = {"_line": pl.Int64(), **frame_schema("engagements", without=("import_id", "details"))}
+    schema = {"_line": pl.Int64(), **frame_schema("engagements", without=("import_id",))}
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
@@ -302,43 +484,47 @@ def _rows_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
 
 
 def _write(
-    ledger: Ledger, rows: pl.DataFrame, path: Path, fmt: str, sources: list[str], file: str
+    ledger: Ledger,
+    rows: pl.DataFrame,
+    digest: str,
+    fmt: str,
+    sources: list[Source],
+    file: str,
+    *,
+    has_details: bool,
 ) -> ImportReport:
-    """Replace this source's rows with the same ids and insert the rest, in one transaction."""
-    digest = sha256_files([path]) if path.is_file() else _frame_digest(rows)
+    """Register the file's sources and write its rows, in one transaction; ``digest`` is the
+    SHA-256 of the bytes read.
+
+    A row identical in every column to the stored row of its id is left as it is, with the import
+    that wrote it: importing what was exported changes nothing. A row that differs replaces the
+    stored one and belongs to this import. Without a ``details`` column (``has_details``) a row
+    keeps the details stored under its id."""
     started = datetime.now()
     con = ledger.con
-    none = pl.lit(None, pl.String)
     con.register(
-        "_rows", engagement_rows(rows.with_columns(details=none, _key=none), keep=["_line"]).to_arrow()
+        "_rows", engagement_rows(rows.with_columns(_key=pl.lit(None, pl.String)), keep=["_line"]).to_arrow()
     )
     try:
         with ledger.transaction():
-            clash = con.execute(
-                f"SELECT r._line, r.id, e.source_id FROM (SELECT _line, {ID_SQL} AS id, source_id "
-                "FROM _rows) r "
-                "JOIN engagements e USING (id) WHERE e.source_id <> r.source_id "
-                "ORDER BY r._line LIMIT ?",
-                [MAX_PROBLEMS],
-            ).fetchall()
-            if clash:
-                raise InputError(
-                    [
-                        Problem("id", i, f"id already used by source {other!r}", row=line, file=file)
-                        for line, i, other in clash
-                    ],
-                    file=file,
-                )
+            for src in sources:
+                ledger.register_source(src)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT * REPLACE ({ID_SQL} AS id) FROM _rows")
+            _refuse_clashes(con, file)
+            _refuse_duplicates(con, file)
+            if not has_details:
+                con.execute("UPDATE _new SET details = e.details FROM engagements e WHERE _new.id = e.id")
+            same = " AND ".join(
+                f"e.{c} IS NOT DISTINCT FROM n.{c}" for c in ROW_SCHEMA if c not in ("id", "_key")
+            )
+            con.execute(
+                f"DELETE FROM _new n WHERE EXISTS (SELECT 1 FROM engagements e WHERE e.id = n.id AND {same})"
+            )
             import_id = next_import_id(con)
-            con.execute(f"DELETE FROM engagements WHERE id IN (SELECT {ID_SQL} FROM _rows)")
-            insert_engagements(con, "_rows", import_id)
-            _refuse_duplicates(con, import_id, file)
-            used = [
-                r[0]
-                for r in con.execute(
-                    "SELECT DISTINCT source_id FROM engagements WHERE import_id = ?", [import_id]
-                ).fetchall()
-            ]
+            con.execute("DELETE FROM engagements WHERE id IN (SELECT id FROM _new)")
+            insert_engagements(con, "_new", import_id)
+            (written,) = con.execute("SELECT count(*) FROM _new").fetchall()[0]
+            used = [r[0] for r in con.execute("SELECT DISTINCT source_id FROM _rows").fetchall()]
             log_import(
                 con,
                 import_id,
@@ -346,30 +532,44 @@ def _write(
                 sha256=digest,
                 format=fmt,
                 rows_read=rows.height,
-                rows_written=rows.height,
-                sources=sorted(set(used) | set(sources)),
+                rows_written=int(written),
+                sources=sorted(set(used) | {s.id for s in sources}),
                 started_at=started,
             )
     finally:
         con.unregister("_rows")
-    return ImportReport(file, fmt, rows.height, rows.height, sorted(set(used)), import_id=import_id)
+        con.execute("DROP TABLE IF EXISTS _new")
+    return ImportReport(file, fmt, rows.height, int(written), sorted(set(used)), import_id=import_id)
 
 
-def _refuse_duplicates(con: duckdb.DuckDBPyConnection, import_id: int, file: str) -> None:
+def _refuse_clashes(con: duckdb.DuckDBPyConnection, file: str) -> None:
+    """An id given in the file that another source's row holds: refuse the file."""
+    clash = con.execute(
+        "SELECT n._line, n.id, e.source_id FROM _new n JOIN engagements e USING (id) "
+        "WHERE e.source_id <> n.source_id ORDER BY n._line LIMIT ?",
+        [MAX_PROBLEMS],
+    ).fetchall()
+    if clash:
+        raise InputError(
+            [
+                Problem("id", i, f"id already used by source {other!r}", row=line, file=file)
+                for line, i, other in clash
+            ],
+            file=file,
+        )
+
+
+def _refuse_duplicates(con: duckdb.DuckDBPyConnection, file: str) -> None:
     """Two rows of one import with one id are one engagement written twice: refuse the file.
 
     Grouping on a 64-bit hash of the id is cheap; only hash collisions are compared exactly.
     """
-    suspects = con.execute(
-        "SELECT hash(id) FROM engagements WHERE import_id = ? GROUP BY 1 HAVING count(*) > 1",
-        [import_id],
-    ).fetchall()
+    suspects = con.execute("SELECT hash(id) FROM _new GROUP BY 1 HAVING count(*) > 1").fetchall()
     if not suspects:
         return
     dup = con.execute(
-        f"SELECT id, list(_line ORDER BY _line) FROM (SELECT _line, {ID_SQL} AS id "
-        "FROM _rows) WHERE hash(id) IN (SELECT unnest(?)) GROUP BY id HAVING count(*) > 1 "
-        "ORDER BY min(_line) LIMIT ?",
+        "SELECT id, list(_line ORDER BY _line) FROM _new WHERE hash(id) IN (SELECT unnest(?)) "
+        "GROUP BY id HAVING count(*) > 1 ORDER BY min(_line) LIMIT ?",
         [[h for (h,) in suspects], MAX_PROBLEMS],
     ).fetchall()
     if dup:

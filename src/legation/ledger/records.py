@@ -31,6 +31,7 @@ OPTIONAL: tuple[str, ...] = (
     "confidence",
     "source_ref",
     "note",
+    "details",
 )
 COLUMNS: tuple[str, ...] = REQUIRED + OPTIONAL
 
@@ -66,6 +67,7 @@ class EngagementRecord(BaseModel):
     source: str
     source_ref: str | None = None
     note: str | None = None
+    details: str | None = None
 
     @field_validator(
         "id",
@@ -80,6 +82,7 @@ class EngagementRecord(BaseModel):
         "note",
         "actor_kind",
         "partner_kind",
+        "details",
         mode="before",
     )
     @classmethod
@@ -103,6 +106,11 @@ class EngagementRecord(BaseModel):
         if v is not None:
             fields.parse_date(v, end=True)
         return v
+
+    @field_validator("details")
+    @classmethod
+    def _details(cls, v: str | None) -> str | None:
+        return None if v is None else fields.parse_details(v)
 
     @field_validator("magnitude", mode="before")
     @classmethod
@@ -175,6 +183,7 @@ class EngagementRecord(BaseModel):
             "source_id": self.source,
             "source_ref": self.source_ref,
             "note": self.note,
+            "details": self.details,
         }
 
 
@@ -182,8 +191,8 @@ def _side(
     resolver: Resolver, text: str, kind: str | None, ccode: int | None, when: date, field: str
 ) -> Actor:
     try:
-        if ccode is not None:
-            return resolver.resolve(ccode, when, ActorKind.STATE)
+        if ccode is not None:  # a code is taken as given, on any date (`validate._not_in_system`)
+            return resolver.resolve(ccode, None, ActorKind.STATE)
         return resolver.resolve(text, when, kind)
     except UnknownStateError as e:
         raise InvalidValueError(f"{field}: {e}") from None

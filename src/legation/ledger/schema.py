@@ -11,7 +11,8 @@ from functools import cache
 import duckdb
 import polars as pl
 
-from legation.errors import SchemaVersionError
+from legation._parse import integer
+from legation.errors import LedgerDamaged, SchemaVersionError
 
 ENGAGEMENT_COLUMNS: tuple[str, ...] = (
     "id",
@@ -171,14 +172,34 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def version(con: duckdb.DuckDBPyConnection) -> int:
-    """The schema version of an open ledger (0 for an empty database)."""
+    """The schema version of an open ledger (0 for an empty database); a `LedgerDamaged` when the
+    recorded version is not a whole number."""
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ).fetchall()
     if not has_meta[0][0]:
         return 0
     rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    return int(rows[0][0]) if rows else 0
+    if not rows:
+        return 0
+    found = integer(str(rows[0][0]).strip())
+    if found is None or found < 0:
+        raise LedgerDamaged(
+            f"its recorded schema version {rows[0][0]!r} is not a whole number: the file was changed "
+            "outside legation; restore it from a backup, or rebuild it"
+        )
+    return found
+
+
+def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of `SCHEMA_VERSION` absent from an open, migrated ledger (dropped outside legation)."""
+    found = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+    return [t for t in ("meta", *TABLES) if t not in found]
 
 
 def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:

@@ -20,7 +20,14 @@ import polars as pl
 import pyarrow as pa
 from platformdirs import user_data_dir
 
-from legation.errors import InvalidValueError, LedgerError, LedgerLocked
+from legation.errors import (
+    InvalidValueError,
+    LedgerDamaged,
+    LedgerError,
+    LedgerLocked,
+    LedgerReadOnly,
+    SchemaVersionError,
+)
 from legation.groups import Groups
 from legation.groups import bundled as bundled_groups
 from legation.ledger import schema
@@ -64,6 +71,59 @@ def to_frame(table: pa.Table, as_: Frame) -> pl.DataFrame | pd.DataFrame | pa.Ta
     raise InvalidValueError(f"as_ must be 'polars', 'pandas' or 'arrow', not {as_!r}")
 
 
+_DAMAGE = (
+    "not a valid DuckDB database",
+    "Could not read enough bytes",
+    "Corrupt database file",
+    "checksum",
+    "Serialization Error",
+    "INTERNAL Error",
+    "database file is corrupted",
+    "Invalid Input Error: Block",
+)
+
+
+def _open_error(path: Path, e: duckdb.Error, read_only: bool) -> LedgerError:
+    """What went wrong opening ``path``, from DuckDB's error: lock contention, a read-only file
+    system, a full disk, or a damaged file, each with what to do."""
+    text = str(e)
+    if (
+        isinstance(e, duckdb.ConnectionException)
+        or "Could not set lock" in text
+        or "Conflicting lock" in text
+    ):
+        return LedgerLocked(
+            f"cannot open {path}: {text}. Another process holds it: a running import, or "
+            "`legation serve` answering requests (it lets go after 2 s idle; import through its "
+            "POST /api/imports, or retry); or use a copy of the file."
+        )
+    if "Read-only file system" in text or "Permission denied" in text:
+        why = "the file system is read-only" if "Read-only" in text else "permission denied"
+        return LedgerReadOnly(
+            f"cannot {'read' if read_only else 'write'} {path}: {why}; copy the ledger somewhere "
+            "writable, or choose another file with --db"
+        )
+    if "No space left" in text:
+        return LedgerError(f"cannot open {path}: the disk is full; free some space and retry")
+    if "not a valid DuckDB database" in text:
+        return LedgerDamaged(f"{path} is not a legation ledger (not a DuckDB database file)")
+    if any(mark.lower() in text.lower() for mark in _DAMAGE) or isinstance(
+        e, duckdb.SerializationException | duckdb.InternalException
+    ):
+        return LedgerDamaged(
+            f"{path} is damaged (truncated or corrupt: {text}); restore it from a backup, or rebuild "
+            "it (`legation init` on a new file, then import again)"
+        )
+    return LedgerError(f"cannot open {path}: {text}")
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as e:
+        raise _open_error(path, e, read_only) from e
+
+
 class Ledger:
     """A ledger file. Use as a context manager, or call `close()`.
 
@@ -79,30 +139,55 @@ class Ledger:
         if read_only and not self.path.exists():
             raise LedgerError(f"no ledger at {self.path}: run `legation init` or `legation demo`")
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except (duckdb.IOException, duckdb.ConnectionException) as e:
-            raise LedgerLocked(
-                f"cannot open {self.path}: {e}. Another process holds it: a running import, or "
-                "`legation serve` answering requests (it lets go after 2 s idle; import through its "
-                "POST /api/imports, or retry); or use a copy of the file."
-            ) from e
-        # DuckDB prints a progress bar on stdout for statements over 2 s: it would corrupt what the
-        # CLI and the benchmarks write there
-        self.con.execute("SET enable_progress_bar = false")
-        if read_only:
-            found = schema.version(self.con)
-            if found != schema.SCHEMA_VERSION:
-                self.con.close()
-                raise LedgerError(
-                    f"{self.path} has schema version {found}, expected {schema.SCHEMA_VERSION}: "
-                    "open it once for writing (e.g. `legation init`) to migrate it"
-                )
-        else:
-            if schema.migrate(self.con, str(self.path)) == 0:
-                self._seed()
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise LedgerReadOnly(
+                    f"cannot create the folder {self.path.parent} for the ledger ({e.strerror}); "
+                    "choose a writable place with --db or LEGATION_DB"
+                ) from e
         self._resolver: Resolver | None = None
+        self.con = _connect(self.path, read_only)
+        try:
+            self._check(read_only)
+        except BaseException:
+            self.con.close()
+            raise
+
+    def _check(self, read_only: bool) -> None:
+        """Bring a writable ledger to the current schema (seeding a new one); refuse a read-only
+        one at another version; refuse a ledger that lacks one of its tables."""
+        try:
+            # DuckDB prints a progress bar on stdout for statements over 2 s: it would corrupt what
+            # the CLI and the benchmarks write there
+            self.con.execute("SET enable_progress_bar = false")
+            if read_only:
+                found = schema.version(self.con)
+                if found > schema.SCHEMA_VERSION:
+                    raise SchemaVersionError(
+                        f"{self.path} has schema version {found}, newer than this legation's "
+                        f"{schema.SCHEMA_VERSION}: upgrade legation to use it"
+                    )
+                if found != schema.SCHEMA_VERSION:
+                    raise LedgerError(
+                        f"{self.path} has schema version {found}, older than this legation's "
+                        f"{schema.SCHEMA_VERSION}: open it once for writing (`legation init --db "
+                        f"{self.path}`) to migrate it"
+                    )
+            elif schema.migrate(self.con, str(self.path)) == 0:
+                self._seed()
+            if missing := schema.missing_tables(self.con):
+                raise LedgerDamaged(
+                    f"{self.path} lacks the table{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)}: it was changed outside legation; restore it from a "
+                    "backup, or rebuild it"
+                )
+        except LedgerDamaged as e:
+            if str(self.path) in str(e):
+                raise
+            raise LedgerDamaged(f"{self.path}: {e}") from e
+        except duckdb.Error as e:
+            raise _open_error(self.path, e, read_only) from e
 
     def __enter__(self) -> Ledger:
         return self

@@ -8,7 +8,8 @@ a couple of seconds while applying exactly the rules of the pydantic `Engagement
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from legation.ledger.schema import ENGAGEMENT_COLUMNS
 from legation.ledger.store import Ledger
 from legation.states.resolve import Actor, ActorKind, Resolver
 from legation.states.system import StateSystem
+from legation.years import LAST_YEAR
 
 if TYPE_CHECKING:
     from polars._typing import SchemaDict
@@ -68,6 +70,36 @@ def unknown_source_message(known: Iterable[str]) -> str:
     return f"unknown source; register it first (a YAML 'sources:' entry). Known: {', '.join(sorted(known))}"
 
 
+def check_columns(cols: Sequence[str], default_source: str | None, file: str) -> None:
+    """Refuse a header that lacks a required column, repeats one or names an unknown one (``_line``
+    included: legation numbers the rows itself); at most `MAX_PROBLEMS` problems are listed."""
+    missing = [c for c in REQUIRED if c not in cols and not (c == "source" and default_source)]
+    unknown = [c for c in cols if c not in COLUMNS]
+    twice = [c for c, n in Counter(c for c in cols if c in COLUMNS).items() if n > 1]
+    total = len(missing) + len(unknown) + len(twice)
+    if total:
+        problems = [Problem(c, None, "required column is missing") for c in missing]
+        problems += [Problem(c, None, "column appears twice") for c in twice]
+        known = ", ".join(COLUMNS)
+        problems += [Problem(c, None, f"unknown column; known: {known}") for c in unknown[:MAX_PROBLEMS]]
+        raise InputError(problems[:MAX_PROBLEMS], total=total, file=file)
+
+
+_SCALAR = (pl.String, pl.Categorical, pl.Enum, pl.Boolean, pl.Decimal, pl.Date, pl.Datetime, pl.Null)
+
+
+def check_types(schema: pl.Schema, file: str) -> None:
+    """Refuse columns of a type no engagement field can hold (lists, maps, structs, binary,
+    durations…): Parquet and data frames may carry any."""
+    problems = [
+        Problem(c, str(t), "a column of this type cannot be imported; use text, numbers or dates")
+        for c, t in schema.items()
+        if not (t.is_numeric() or t.base_type() in _SCALAR)
+    ]
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS], total=len(problems), file=file)
+
+
 def validate_frame(
     ledger: Ledger, df: pl.DataFrame, file: str, default_source: str | None, row_label: str
 ) -> pl.DataFrame:
@@ -77,17 +109,14 @@ def validate_frame(
     position in the file.
     """
     cols = [c for c in df.columns if c != "_line"]
-    missing = [c for c in REQUIRED if c not in cols and not (c == "source" and default_source)]
-    unknown = [c for c in cols if c not in COLUMNS]
-    if missing or unknown:
-        problems = [Problem(c, None, "required column is missing") for c in missing]
-        problems += [Problem(c, None, f"unknown column; known: {', '.join(COLUMNS)}") for c in unknown]
-        raise InputError(problems, file=file)
+    check_columns(cols, default_source, file)
+    check_types(df.select(cols).schema, file)
     df = df.with_columns(
         *(
             _as_text(df, c)
             for c in cols
-            if c not in ("magnitude", "confidence") and df.schema[c] not in (pl.Date, pl.Datetime)
+            if c not in ("magnitude", "confidence")
+            and not (c in ("start", "end") and df.schema[c] in (pl.Date, pl.Datetime))
         ),
         *(pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in cols),
     )
@@ -99,6 +128,7 @@ def validate_frame(
 
     df = _map(df, bad, "instrument", pl.col("instrument"), fields.parse_instrument, {"instrument": pl.String})
     df = _numbers(df, bad)
+    df = _map(df, bad, "details", pl.col("details"), fields.parse_details, {"details": pl.String})
     for col, end in (("start", False), ("end", True)):
         df = _date(df, bad, col, end)
     bad.add(df, pl.col("end_date") < pl.col("start_date"), "end", "end is before start")
@@ -140,7 +170,7 @@ def validate_frame(
     )
     bad.raise_any(file, row_label)
     return df.rename({"source": "source_id"}).select(
-        pl.col("_line").cast(pl.Int64), *(c for c in ENGAGEMENT_COLUMNS if c != "import_id")
+        pl.col("_line").cast(pl.Int64), *(c for c in ENGAGEMENT_COLUMNS if c != "import_id"), "details"
     )
 
 
@@ -154,7 +184,7 @@ def _as_text(df: pl.DataFrame, col: str) -> pl.Expr:
 
 
 def _unit(key: str) -> str | None:
-    unit, instrument, has = key.split(_SEP)
+    unit, instrument, has = key.rsplit(_SEP, 2)
     if not instrument:
         return None
     return fields.parse_unit(unit or None, instrument, has == "true")
@@ -202,10 +232,18 @@ def _map(
 def _date(df: pl.DataFrame, bad: _Problems, col: str, end: bool) -> pl.DataFrame:
     out, prec = f"{col}_date", f"{col}_precision"
     if df.schema[col] in (pl.Date, pl.Datetime):
-        return df.with_columns(
+        df = df.with_columns(
             pl.col(col).cast(pl.Date).alias(out),
             pl.when(pl.col(col).is_not_null()).then(pl.lit("day")).alias(prec),
         )
+        year = pl.col(out).dt.year()
+        bad.add(
+            df,
+            (year < fields.FIRST_DATE_YEAR) | (year > LAST_YEAR),
+            col,
+            f"the year lies outside {fields.FIRST_DATE_YEAR}–{LAST_YEAR}",
+        )
+        return df
 
     def parse(text: str) -> tuple[date, str]:
         d, p = fields.parse_date(text, end=end)
@@ -216,11 +254,19 @@ def _date(df: pl.DataFrame, bad: _Problems, col: str, end: bool) -> pl.DataFrame
 
 def _numbers(df: pl.DataFrame, bad: _Problems) -> pl.DataFrame:
     for col in ("magnitude", "confidence"):
-        if df.schema[col] == pl.String:
+        if df.schema[col] in (pl.String, pl.Categorical) or isinstance(df.schema[col], pl.Enum):
             df = df.with_columns(_as_text(df, col))
-        num = pl.col(col).cast(pl.Float64, strict=False)
+            text = pl.col(col)
+            num = (
+                pl.when(text.str.contains(f"^(?:{fields.NUMBER})$")).then(text).cast(pl.Float64, strict=False)
+            )
+        elif not (df.schema[col].is_numeric() or df.schema[col] == pl.Null):
+            num = pl.lit(None, pl.Float64)  # dates, booleans: not numbers
+        else:
+            num = pl.col(col).cast(pl.Float64, strict=False)
         bad.add(df, pl.col(col).is_not_null() & num.is_null(), col, "not a number")
-        df = df.with_columns(num.alias(col))
+        # negative zero is zero: one value, one id
+        df = df.with_columns(pl.when(num == 0).then(pl.lit(0.0)).otherwise(num).alias(col))
     m, c = pl.col("magnitude"), pl.col("confidence")
     bad.add(df, m.is_infinite() | m.is_nan(), "magnitude", "magnitude must be finite")
     bad.add(df, m < 0, "magnitude", "magnitude must not be negative; record withdrawals with polarity -1")
@@ -242,7 +288,7 @@ def _resolve(df: pl.DataFrame, bad: _Problems, resolver: Resolver, side: str) ->
     fixed: dict[str, int] = {}
     idx = None
     for k in df.select(pl.col("_key").unique().drop_nulls())["_key"].to_list():
-        name, kd = k.split(_SEP)
+        name, kd = k.rsplit(_SEP, 1)
         outcome = _outcome(resolver, name, kd or None)
         if isinstance(outcome, tuple):
             fixed[k] = len(outcomes)
@@ -266,7 +312,7 @@ def _resolve(df: pl.DataFrame, bad: _Problems, resolver: Resolver, side: str) ->
         schema={"_k": pl.String, "_n": pl.String, "_c": pl.Int32, "_err": pl.String},
     )
     df = df.with_columns(pl.lit(table[c]).gather(pl.col("_i")).alias(c) for c in table.columns)
-    df = df.with_columns(_not_in_system(resolver.system).alias("_err"))
+    df = df.with_columns(_not_in_system(resolver.system, pl.col(code).is_null()).alias("_err"))
     bad.add(df, pl.col("_err").is_not_null(), side, pl.col("_err"))
     return df.with_columns(
         pl.col("_k").alias(kind), pl.col("_c").cast(pl.Int16).alias(code), pl.col("_n").alias(side)
@@ -302,8 +348,11 @@ def _outcome(resolver: Resolver, text: str, kind: str | None):
     return outcomes
 
 
-def _not_in_system(system: StateSystem) -> pl.Expr:
-    """The error column, adding 'not a member on the start date' for codes the system knows."""
+def _not_in_system(system: StateSystem, named: pl.Expr) -> pl.Expr:
+    """The error column, adding 'not a member on the start date' for the rows that ``named`` a
+    state the system knows. A COW code given as such (``actor_ccode``) is taken as given, as the
+    dataset importers take a producer's codes: ATOP's 1815 alliances, SIPRI's transfers to
+    occupied states. One rule for every path (`records._side` applies it too)."""
     spells = system.spells.group_by("code").agg("start_date", "end_date")
     single = spells.filter(pl.col("start_date").list.len() == 1)
     codes = single["code"].to_list()
@@ -319,4 +368,8 @@ def _not_in_system(system: StateSystem) -> pl.Expr:
             inside |= (d >= a) & (pl.lit(True) if b is None else d <= b)
         exists = pl.when(c == code).then(inside).otherwise(exists)
     msg = pl.format("COW {} was not a member of the state system on {}", c, d)
-    return pl.when(pl.col("_err").is_null() & c.is_not_null() & ~exists).then(msg).otherwise(pl.col("_err"))
+    return (
+        pl.when(pl.col("_err").is_null() & c.is_not_null() & named & ~exists)
+        .then(msg)
+        .otherwise(pl.col("_err"))
+    )

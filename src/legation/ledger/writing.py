@@ -65,7 +65,31 @@ def engagement_rows(frame: pl.DataFrame, *, keep: Sequence[str] = ()) -> pl.Data
     missing = [c for c in ROW_SCHEMA if c not in frame.columns]
     if missing:
         raise ImporterError(f"engagement rows lack columns {missing}; add them (null where unknown)")
-    return frame.select(*keep, *(pl.col(c).cast(t) for c, t in ROW_SCHEMA.items()))
+    rows = frame.select(*keep, *(pl.col(c).cast(t) for c, t in ROW_SCHEMA.items()))
+    return rows.with_columns(canonical_dates())
+
+
+def canonical_dates() -> tuple[pl.Expr, pl.Expr]:
+    """``start_date`` and ``end_date`` as their precision states them, the same on every write
+    path: a start is the first day of its year or month, an end the last (a month-precision end
+    of February 2000 is 2000-02-29, whatever day the source gave). Day precision is kept."""
+    s, e = pl.col("start_date"), pl.col("end_date")
+    sp, ep = pl.col("start_precision"), pl.col("end_precision")
+    start = (
+        pl.when(sp == "year")
+        .then(pl.date(s.dt.year(), 1, 1))
+        .when(sp == "month")
+        .then(s.dt.month_start())
+        .otherwise(s)
+    )
+    end = (
+        pl.when(ep == "year")
+        .then(pl.date(e.dt.year(), 12, 31))
+        .when(ep == "month")
+        .then(e.dt.month_end())
+        .otherwise(e)
+    )
+    return start.alias("start_date"), end.alias("end_date")
 
 
 def insert_engagements(con: duckdb.DuckDBPyConnection, relation: str, import_id: int) -> None:

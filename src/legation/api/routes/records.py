@@ -5,10 +5,15 @@ from __future__ import annotations
 import pathlib
 import re
 import tempfile
-from typing import Annotated, Any
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Annotated, Any, BinaryIO
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+import polars as pl
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from legation._parse import integer
 from legation.api.common import (
@@ -28,7 +33,7 @@ from legation.api.security import require_token
 from legation.errors import UnknownStateError
 from legation.instruments import INSTRUMENTS
 from legation.ledger import imports_log, reads
-from legation.ledger.importing import FORMATS, import_file
+from legation.ledger.importing import FORMATS, ImportReport, import_file
 from legation.ledger.store import Ledger
 from legation.measures import profiles
 from legation.panel.channels import CHANNELS
@@ -148,29 +153,110 @@ def _safe_name(name: str | None) -> tuple[str, str]:
     return re.sub(r"[^\w.\- ]", "_", raw)[:120], suffix
 
 
-@router.post("/imports", response_model=ImportResult, status_code=201, dependencies=[Depends(require_token)])
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "a CSV, Parquet or YAML engagement file",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+"""The body `upload` reads itself (so the token is checked before a byte of it is read)."""
+MULTIPART_OVERHEAD = 65536
+"""Room for the multipart framing around the file: the body may be this much over the limit."""
+
+
+async def _capped(stream: AsyncIterator[bytes], cap: int) -> AsyncGenerator[bytes, None]:
+    """``stream``, refused with a 413 as soon as it passes ``cap`` bytes (a chunked body announces no
+    length: it is counted as it comes)."""
+    size = 0
+    async for chunk in stream:
+        size += len(chunk)
+        if size > cap:
+            raise Problem(413, f"request body is over the {cap:,}-byte upload limit", slug="too-large")
+        yield chunk
+
+
+async def _received(request: Request, limit: int) -> StarletteUpload:
+    """The uploaded file of a ``multipart/form-data`` body, read in chunks under the size limit."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise Problem(
+            422, "send the file as multipart/form-data in a field named `file`", slug="invalid-request"
+        )
+    parser = MultiPartParser(
+        request.headers,
+        _capped(request.stream(), limit + MULTIPART_OVERHEAD),
+        max_files=1,
+        max_fields=16,
+        max_part_size=65536,
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as e:
+        raise Problem(422, f"malformed multipart body: {e.message}", slug="invalid-request") from e
+    file = form.get("file")
+    if not isinstance(file, StarletteUpload):
+        raise Problem(
+            422, "send the file as multipart/form-data in a field named `file`", slug="invalid-request"
+        )
+    return file
+
+
+def _store(file: BinaryIO, target: pathlib.Path, display: str, limit: int) -> None:
+    """Copy the received file into ``target``, refusing it past ``limit`` bytes."""
+    size = 0
+    with target.open("wb") as out:
+        while chunk := file.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise Problem(
+                    413, f"{display} is larger than the {limit:,}-byte upload limit", slug="too-large"
+                )
+            out.write(chunk)
+
+
+@router.post(
+    "/imports",
+    response_model=ImportResult,
+    status_code=201,
+    dependencies=[Depends(require_token)],
+    openapi_extra=UPLOAD_BODY,
+)
 async def upload(
     request: Request,
     ledger: Access,
-    file: Annotated[UploadFile, File(description="a CSV, Parquet or YAML engagement file")],
     source: Annotated[str | None, Query(max_length=100, description="source id for rows without one")] = None,
 ) -> ImportResult:
-    """Import an engagement file, checked exactly like `legation import`: all or nothing."""
+    """Import an engagement file (multipart field ``file``), checked exactly like `legation import`:
+    all or nothing. The token is checked before the body is read, the size limit while it is read, and
+    the import runs off the event loop, so other requests are answered meanwhile."""
     limit: int = request.app.state.max_upload
-    display, suffix = _safe_name(file.filename)
-    with tempfile.TemporaryDirectory(prefix="legation-upload-") as tmp:
-        target = pathlib.Path(tmp) / f"upload{suffix}"
-        size = 0
-        with target.open("wb") as out:
-            while chunk := await file.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise Problem(
-                        413, f"{display} is larger than the {limit:,}-byte upload limit", slug="too-large"
-                    )
-                out.write(chunk)
-        with ledger.write() as led:
-            report = import_file(led, target, source=source, name=display)
+    file = await _received(request, limit)
+    try:
+        display, suffix = _safe_name(file.filename)
+
+        def run() -> ImportReport:
+            with tempfile.TemporaryDirectory(prefix="legation-upload-") as tmp:
+                target = pathlib.Path(tmp) / f"upload{suffix}"
+                _store(file.file, target, display, limit)
+                with ledger.write() as led:
+                    return import_file(led, target, source=source, name=display)
+
+        report = await run_in_threadpool(run)
+    finally:
+        await file.close()
     return ImportResult(
         import_id=report.import_id,
         file=display,
@@ -186,6 +272,8 @@ def imports(ledger: Access, limit: Limit = 100, offset: Offset = 0) -> Page:
     """The ledger's import log, newest first."""
     with ledger.read() as led:
         rows = imports_log.imports(led)
+    # file names only: the server's folders are nobody's business
+    rows = rows.with_columns(pl.col("path").str.strip_chars_end("/\\").str.replace(r"^.*[/\\]", ""))
     return Page(items=records(rows.slice(offset, limit)), total=rows.height, limit=limit, offset=offset)
 
 

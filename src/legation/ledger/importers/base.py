@@ -14,6 +14,7 @@ report lists every unresolved name with its number of rows.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 import zipfile
@@ -28,7 +29,7 @@ from typing import Any, ClassVar
 import duckdb
 import polars as pl
 
-from legation.errors import ImporterError, InputError, Problem, UnknownStateError
+from legation.errors import ImporterError, InputError, LegationError, Problem, UnknownStateError
 from legation.instruments import INSTRUMENTS
 from legation.ledger.digest import sha256_files
 from legation.ledger.schema import frame_schema
@@ -79,6 +80,8 @@ class SourceReport:
     written: dict[str, int] = field(default_factory=dict)
     rejected: Counter[str] = field(default_factory=Counter)
     unresolved: Counter[str] = field(default_factory=Counter)
+    corrected: Counter[str] = field(default_factory=Counter)
+    """Rows written with a value corrected from the file's (the reason, with the number of rows)."""
     seconds: float = 0.0
 
     def reject(self, reason: str, rows: int = 1) -> None:
@@ -152,24 +155,48 @@ def _rank(path: Path, formats: tuple[str, ...]) -> int:
 
 
 def run(
-    ledger: Ledger, importer: Importer, files: Sequence[Path], progress: Progress | None = None
+    ledger: Ledger,
+    importer: Importer,
+    files: Sequence[Path],
+    progress: Progress | None = None,
+    *,
+    allow_smaller: bool = False,
 ) -> SourceReport:
-    """Read ``files`` with ``importer`` and replace the source's rows, all in one transaction."""
+    """Read ``files`` with ``importer`` and replace the source's rows, all in one transaction.
+
+    A file that cannot be a whole release is refused before anything changes (`check_complete`):
+    no rows, every row rejected, or far fewer rows than the source's last import read (unless
+    ``allow_smaller``)."""
     t0 = time.perf_counter()
     note = progress or (lambda _stage: None)
     src = importer.source
     report = SourceReport(src.id, [str(f) for f in files])
     note(f"{src.id}: reading")
-    out = importer.read(ledger, files, report)
+    where = f"source {src.id} ({', '.join(Path(f).name for f in files)})"
+    try:
+        out = importer.read(ledger, files, report)
+    except LegationError:
+        raise
+    except (pl.exceptions.PolarsError, duckdb.Error, ValueError, TypeError, KeyError, OverflowError) as e:
+        # a cell of the wrong type or a null where the layout has none: the file, not legation
+        raise InputError([Problem("", "", f"cannot read the file: {_short(e)}")], file=where) from e
     unknown = set(out) - set(importer.tables)
     if unknown:
         raise ImporterError(
             f"{type(importer).__name__} returned tables it does not declare: {unknown}; "
             "add them to its `tables`"
         )
-    frames = {table: _conform(table, frame, src.id) for table, frame in out.items()}
+    frames = {table: _conform(table, frame, where) for table, frame in out.items()}
     if "engagements" in frames:
         check_engagements(frames["engagements"], src.id)
+    check_complete(
+        importer,
+        report,
+        frames,
+        where,
+        previous=previous_rows(ledger, src.id),
+        allow_smaller=allow_smaller,
+    )
     note(f"{src.id}: writing")
     started = datetime.fromtimestamp(time.time() - (time.perf_counter() - t0))
     with ledger.transaction() as con:
@@ -196,14 +223,34 @@ def run(
     return report
 
 
-def _conform(table: str, frame: pl.DataFrame, source_id: str) -> pl.DataFrame:
+def _short(e: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _conform(table: str, frame: pl.DataFrame, where: str) -> pl.DataFrame:
     schema = SCHEMAS[table]
     missing = [c for c in schema if c not in frame.columns]
     if missing:
-        raise ImporterError(
-            f"{source_id}: the {table} rows lack columns {missing}; the importer must add them"
-        )
-    return frame.select(pl.col(c).cast(t) for c, t in schema.items())
+        raise ImporterError(f"{where}: the {table} rows lack columns {missing}; the importer must add them")
+    try:
+        return frame.select(pl.col(c).cast(t) for c, t in schema.items())
+    except pl.exceptions.PolarsError:
+        pass
+    problems = []
+    for c, t in schema.items():  # the first values that do not fit, by column
+        try:
+            frame.select(pl.col(c).cast(t))
+        except pl.exceptions.PolarsError:
+            loose = frame.with_row_index("_row", 1).select(
+                "_row", pl.col(c).alias("_v"), pl.col(c).cast(t, strict=False).alias("_cast")
+            )
+            bad = loose.filter(pl.col("_cast").is_null() & pl.col("_v").is_not_null()).head(5)
+            problems += [
+                Problem(c, repr(v)[:80], f"not a {t} ({table} row {r})")
+                for r, v in bad.select("_row", "_v").rows()
+            ] or [Problem(c, None, f"cannot be stored as {t}")]
+    raise InputError(problems, file=where)
 
 
 def _insert(
@@ -224,8 +271,14 @@ def _insert(
         else:
             cols = ", ".join(SCHEMAS[table])
             con.execute(f"INSERT INTO {table} ({cols}, source_id) SELECT {cols}, ? FROM _rows", [source_id])
+    except duckdb.ConstraintException as e:  # a null or a duplicate the table refuses: bad data
+        raise InputError(
+            [Problem("", "", f"the {table} rows break the ledger's constraints: {_short(e)}")],
+            file=f"source {source_id}",
+        ) from e
     finally:
-        con.unregister("_rows")
+        with contextlib.suppress(duckdb.Error):  # a failed transaction: keep the error that failed it
+            con.unregister("_rows")
 
 
 def check_engagements(frame: pl.DataFrame, source_id: str) -> None:
@@ -253,6 +306,60 @@ def check_engagements(frame: pl.DataFrame, source_id: str) -> None:
             problems.append(Problem(col, row.get(col), "breaks the ledger's rules", row=row["_row"]))
     if problems:
         raise InputError(problems, file=f"source {source_id}")
+
+
+SHRINK = 0.9
+"""A new file of a source already in the ledger must hold at least this share of the rows the
+source's last import read; fewer is taken for a truncated or damaged file (``allow_smaller``)."""
+
+
+def check_complete(
+    importer: Importer,
+    report: SourceReport,
+    frames: dict[str, pl.DataFrame],
+    where: str,
+    *,
+    previous: int | None = None,
+    allow_smaller: bool = False,
+) -> None:
+    """Refuse what cannot be a whole release, before anything is deleted: a file with no rows or
+    whose every row was rejected (a header-only state list must not wipe the state system), and a
+    file far smaller than the one the source was last imported from (a truncated copy)."""
+    if sum(f.height for f in frames.values()) == 0:
+        why = ", ".join(f"{n:,} {r}" for r, n in report.rejected.most_common(3))
+        raise InputError(
+            [
+                Problem(
+                    "",
+                    "",
+                    f"nothing to import: {report.rows_read:,} rows read"
+                    + (f", every one rejected ({why})" if why else "")
+                    + "; the ledger keeps what it holds of the source",
+                )
+            ],
+            file=where,
+        )
+    if previous and not allow_smaller and report.rows_read < SHRINK * previous:
+        raise InputError(
+            [
+                Problem(
+                    "",
+                    report.rows_read,
+                    f"the file holds {report.rows_read:,} rows where the source's last import read "
+                    f"{previous:,}: a truncated or damaged copy? The ledger keeps what it holds; "
+                    "import it anyway with --allow-smaller",
+                )
+            ],
+            file=where,
+        )
+
+
+def previous_rows(ledger: Ledger, source_id: str) -> int | None:
+    """Rows read by the source's latest import still in the ledger's log (None if none)."""
+    got = ledger.con.execute(
+        "SELECT rows_read FROM imports WHERE format = ? ORDER BY id DESC LIMIT 1", [f"source:{source_id}"]
+    ).fetchall()
+    return int(got[0][0]) if got and got[0][0] is not None else None
 
 
 # building rows ---------------------------------------------------------------------------------
@@ -406,22 +513,47 @@ def read_table(path: Path, *, columns: Sequence[str] = (), source: str = "", **c
 def _read_any(path: Path, csv: dict[str, Any]) -> pl.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        with zipfile.ZipFile(path) as z:
-            bad = z.testzip()
-            if bad is not None:
-                raise InputError([Problem("", bad, "corrupted member in zip archive")], file=str(path))
-            members = [
-                m for m in z.namelist() if Path(m).suffix.lower() in (".csv", ".xlsx", ".dta", ".parquet")
-            ]
-            if not members:
-                raise InputError(
-                    [Problem("", "", "the zip holds no CSV, XLSX, DTA or Parquet file")], file=str(path)
-                )
-            inner = members[0]
-            data = z.read(inner)
+        inner, data = zip_member(path, (".csv", ".xlsx", ".dta", ".parquet"))
         return _read_bytes(io.BytesIO(data), Path(inner).suffix.lower(), csv)
     with path.open("rb") as f:
         return _read_bytes(io.BytesIO(f.read()), suffix, csv)
+
+
+ZIP_MEMBER_LIMIT = 1 << 30
+"""The most bytes one zipped file may inflate to (1 GiB): a zip bomb is refused while it streams."""
+
+
+def zip_member(path: Path, suffixes: Sequence[str] = ()) -> tuple[str, bytes]:
+    """The first file in the zip at ``path`` (with one of ``suffixes``, if given) and its bytes,
+    inflated in chunks and refused past `ZIP_MEMBER_LIMIT` (the size the archive declares is not
+    trusted; the CRC is checked as the member ends). Damage is an `InputError` naming the file."""
+    where = str(path)
+    limit = ZIP_MEMBER_LIMIT
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = [i for i in z.infolist() if not i.is_dir()]
+            if suffixes:
+                members = [i for i in members if Path(i.filename).suffix.lower() in suffixes]
+            if not members:
+                kinds = ", ".join(x.lstrip(".").upper() for x in suffixes) or "data"
+                raise InputError([Problem("", "", f"the zip holds no {kinds} file")], file=where)
+            info = members[0]
+            too_big = Problem(
+                info.filename, None, f"inflates to more than {limit:,} bytes: refused (a zip bomb?)"
+            )
+            if info.file_size > limit:
+                raise InputError([too_big], file=where)
+            out = bytearray()
+            with z.open(info) as f:
+                while chunk := f.read(min(1 << 20, limit + 1 - len(out))):
+                    out += chunk
+                    if len(out) > limit:
+                        raise InputError([too_big], file=where)
+            return info.filename, bytes(out)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as e:
+        raise InputError([Problem("", "", f"cannot read zip: {e}")], file=where) from e
 
 
 def _read_bytes(buf: io.BytesIO, suffix: str, csv: dict[str, Any]) -> pl.DataFrame:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from legation.ledger.importers.base import (
     details,
     engagements,
     read_table,
+    zip_member,
 )
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
@@ -314,13 +314,9 @@ def read_gdelt(path: Path, version: int, source: str) -> pl.DataFrame:
     where = f"{path} ({source})"
     if path.suffix.lower() == ".zip":
         try:
-            with zipfile.ZipFile(path) as z:
-                members = [m for m in z.namelist() if not m.endswith("/")]
-                if not members:
-                    raise InputError([Problem("", "", "the zip holds no file")], file=where)
-                data = z.read(members[0])
-        except zipfile.BadZipFile as e:
-            raise InputError([Problem("", "", f"cannot read zip: {e}")], file=where) from e
+            _, data = zip_member(path)
+        except InputError as e:
+            raise e.renamed(str(path), where) from None
         if not data.strip():
             raise InputError([Problem("", "", "the file is empty")], file=where)
         try:

@@ -283,11 +283,92 @@ _BRANCHES = {
 }
 
 
+_AD_BRANCHES = ("army_ad", "navy_ad", "air_force_ad", "marine_corps_ad", "coast_guard_ad", "space_force_ad")
+_REPORT_KEY = ["ccode", "year", "month", "source"]
+DOUBLED = "troops_ad corrected: troopdata_rebuild_long added the June (Kane) value to the DMDC report"
+
+
+def _dmdc_reports(path: Path, source: str) -> pl.DataFrame:
+    """``ccode, year, month, source, _r_*``: the DMDC report rows (``troopdata_rebuild_reports``)
+    summed per host and report: the DoD's own figures, active duty total and by branch."""
+    df = read_table(path, columns=[*_REPORT_KEY, "troops_ad"], source=source)
+    df = _year_column(_code_column(df, path, source), path, source)
+    cols = ["troops_ad", *(c for c in _AD_BRANCHES if c in df.columns)]
+    bad = [c for c in cols if not df[c].dtype.is_numeric()]
+    if bad:
+        raise InputError(
+            [Problem(c, str(df[c].dtype), "must be a number") for c in bad], file=f"{path} ({source})"
+        )
+    return df.group_by(
+        pl.col("ccode").cast(pl.Float64),
+        pl.col("year").cast(pl.Int32),
+        pl.col("month").cast(pl.String),
+        pl.col("source").cast(pl.String),
+    ).agg(pl.col(c).cast(pl.Float64).sum().alias(f"_r_{c}") for c in cols)
+
+
+def _undouble(df: pl.DataFrame, reports: pl.DataFrame | None, report: SourceReport) -> pl.DataFrame:
+    """Correct the report rows troopdata's rebuild doubled (item: South Korea September 2000 holds
+    73,130, twice the DMDC report's 36,565).
+
+    The rebuild's ``troops_ad`` of many DMDC report rows is the report's figure plus the host-year's
+    June row (Kane's series, usually the same figure), or twice the report's figure. Where
+    ``troopdata_rebuild_reports`` (the DMDC rows themselves) is at hand, a report row whose
+    ``troops_ad`` is exactly twice the report's, or the report's plus the June value, takes the
+    report's figures (active duty, total and by branch). Without it, only what the long file proves
+    is corrected: a report row exactly twice the host-year's June (Kane) value is halved. The
+    rebuild's value is kept in ``details.rebuild_troops_ad`` and each row counted in the import report.
+    """
+    src = pl.col("source").cast(pl.String)
+    kane = (
+        df.filter(src.str.starts_with("Kane") & pl.col("troops_ad").is_not_null())
+        .group_by(pl.col("ccode").cast(pl.Float64), "year")
+        .agg(pl.col("troops_ad").cast(pl.Float64).first().alias("_kane"))
+    )
+    out = df.with_row_index("_i").with_columns(pl.col("ccode").cast(pl.Float64).alias("_c"))
+    out = out.join(kane.rename({"ccode": "_c"}), on=["_c", "year"], how="left")
+    ad = pl.col("troops_ad").cast(pl.Float64)
+    dated = src.str.contains(_REPORT.pattern).fill_null(False)
+    if reports is not None:
+        keyed = out.with_columns(pl.col("month").cast(pl.String).alias("_m"), src.alias("_s"))
+        out = keyed.join(
+            reports.rename({"ccode": "_c", "month": "_m", "source": "_s"}),
+            on=["_c", "year", "_m", "_s"],
+            how="left",
+        ).drop("_m", "_s")
+        r = pl.col("_r_troops_ad")
+        fix = dated & (r > 0) & ((ad == 2 * r) | (ad == r + pl.col("_kane")))
+        fixes = {"troops_ad": r} | {
+            c: pl.col(f"_r_{c}") for c in _AD_BRANCHES if f"_r_{c}" in out.columns and c in out.columns
+        }
+    else:
+        fix = dated & (pl.col("_kane") > 0) & (ad == 2 * pl.col("_kane"))
+        fixes = {"troops_ad": pl.col("_kane")} | {
+            c: pl.col(c).cast(pl.Float64) / 2 for c in _AD_BRANCHES if c in out.columns
+        }
+    fix = fix.fill_null(False)
+    out = out.with_columns(fix.alias("_fix"))
+    n = int(out["_fix"].sum())
+    if n:
+        report.corrected[DOUBLED] += n
+    if "troops_all" in out.columns:  # the total over all categories holds the same excess
+        fixes["troops_all"] = pl.col("troops_all").cast(pl.Float64) - ad + fixes["troops_ad"]
+    out = out.with_columns(
+        pl.when(pl.col("_fix")).then(ad).otherwise(None).alias("_rebuild_ad"),
+        *(
+            pl.when(pl.col("_fix")).then(e).otherwise(pl.col(c).cast(pl.Float64)).alias(c)
+            for c, e in fixes.items()
+        ),
+    )
+    return out.sort("_i").select(*df.columns, "_rebuild_ad")
+
+
 class UsTroops(Importer):
     """troopdata ``troopdata_rebuild_long``: US active-duty personnel by host and report."""
 
     source = US_TROOPS
-    patterns = ("troopdata/troopdata_rebuild_long.*",)
+    patterns = ("troopdata/troopdata_rebuild_long.*", "troopdata/troopdata_rebuild_reports.*")
+    fallbacks = (("troopdata/troopdata_rebuild_long.*",),)
     formats = (".csv", ".parquet")
 
     def read(self, ledger: Ledger, files: Sequence[Path], report: SourceReport) -> dict[str, pl.DataFrame]:
@@ -299,6 +380,8 @@ class UsTroops(Importer):
         for c in _BRANCHES:
             if c not in df.columns:
                 df = df.with_columns(pl.lit(None, pl.Float64).alias(c))
+        reports = _dmdc_reports(files[1], self.source.id) if len(files) > 1 else None
+        df = _undouble(df, reports, report)
         df = _static_hosts(df, report)
         df = _drop_zero(df, "troops_ad", report)
         month = pl.col("month").cast(pl.String).str.strip_chars().replace_strict(_MONTHS, default=None)
@@ -342,6 +425,20 @@ class UsTroops(Importer):
                 source_ccode=pl.col("_src_ccode"),
                 **{name: pl.col(c).cast(pl.Float64) for c, name in _BRANCHES.items()},
             ).alias("details"),
+        )
+        # a corrected row keeps the rebuild's figure (other rows' details stay as they were)
+        df = df.with_columns(
+            pl.when(pl.col("_rebuild_ad").is_not_null())
+            .then(
+                pl.concat_str(
+                    pl.col("details").str.strip_suffix("}"),
+                    pl.lit(',"rebuild_troops_ad":'),
+                    pl.col("_rebuild_ad").cast(pl.String),
+                    pl.lit("}"),
+                )
+            )
+            .otherwise(pl.col("details"))
+            .alias("details")
         )
         out = engagements(
             df,
