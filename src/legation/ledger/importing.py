@@ -275,7 +275,7 @@ def _read_parquet(data: bytes, path: Path, default_source: str | None) -> pl.Dat
     """A damaged file is read and fully validated by pyarrow, which reports it (polars' reader
     can panic on one, or hand on text that is not UTF-8)."""
     try:
-        table = pq.read_table(io.BytesIO(data))
+        table = pq.ParquetFile(io.BytesIO(data)).read()
         table.validate(full=True)  # text that is not UTF-8, offsets out of bounds
         df = pl.from_arrow(table)
         assert isinstance(df, pl.DataFrame)
@@ -505,25 +505,39 @@ def _write(
     con.register(
         "_rows", engagement_rows(rows.with_columns(_key=pl.lit(None, pl.String)), keep=["_line"]).to_arrow()
     )
+    new = ""  # "TABLE" once _new holds the rows to compare with the stored ones
     try:
         with ledger.transaction():
             for src in sources:
                 ledger.register_source(src)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT * REPLACE ({ID_SQL} AS id) FROM _rows")
-            _refuse_clashes(con, file)
-            _refuse_duplicates(con, file)
-            if not has_details:
-                con.execute("UPDATE _new SET details = e.details FROM engagements e WHERE _new.id = e.id")
-            same = " AND ".join(
-                f"e.{c} IS NOT DISTINCT FROM n.{c}" for c in ROW_SCHEMA if c not in ("id", "_key")
-            )
+            # the ids alone first: most imports only add rows, and those need no copy
             con.execute(
-                f"DELETE FROM _new n WHERE EXISTS (SELECT 1 FROM engagements e WHERE e.id = n.id AND {same})"
+                f"CREATE OR REPLACE TEMP TABLE _ids AS SELECT _line, source_id, {ID_SQL} AS id FROM _rows"
             )
+            _refuse_clashes(con, file, "_ids")
+            _refuse_duplicates(con, file, "_ids")
+            (overlap,) = con.execute(
+                "SELECT EXISTS (SELECT 1 FROM _ids JOIN engagements USING (id))"
+            ).fetchall()[0]
+            if overlap:
+                new = "TABLE"
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE _new AS SELECT r.* REPLACE (i.id AS id) "
+                    "FROM _rows r JOIN _ids i USING (_line)"
+                )
+                if not has_details:
+                    con.execute("UPDATE _new SET details = e.details FROM engagements e WHERE _new.id = e.id")
+                same = " AND ".join(
+                    f"e.{c} IS NOT DISTINCT FROM n.{c}" for c in ROW_SCHEMA if c not in ("id", "_key")
+                )
+                stored = f"SELECT 1 FROM engagements e WHERE e.id = n.id AND {same}"
+                con.execute(f"DELETE FROM _new n WHERE EXISTS ({stored})")
+                con.execute("DELETE FROM engagements WHERE id IN (SELECT id FROM _new)")
+                (written,) = con.execute("SELECT count(*) FROM _new").fetchall()[0]
+            else:  # every row is new: they go in straight from the checked rows, with no copy
+                written = rows.height
             import_id = next_import_id(con)
-            con.execute("DELETE FROM engagements WHERE id IN (SELECT id FROM _new)")
-            insert_engagements(con, "_new", import_id)
-            (written,) = con.execute("SELECT count(*) FROM _new").fetchall()[0]
+            insert_engagements(con, "_new" if overlap else "_rows", import_id)
             used = [r[0] for r in con.execute("SELECT DISTINCT source_id FROM _rows").fetchall()]
             log_import(
                 con,
@@ -537,15 +551,18 @@ def _write(
                 started_at=started,
             )
     finally:
+        if new:
+            con.execute(f"DROP {new} IF EXISTS _new")
+        con.execute("DROP TABLE IF EXISTS _ids")
         con.unregister("_rows")
-        con.execute("DROP TABLE IF EXISTS _new")
     return ImportReport(file, fmt, rows.height, int(written), sorted(set(used)), import_id=import_id)
 
 
-def _refuse_clashes(con: duckdb.DuckDBPyConnection, file: str) -> None:
-    """An id given in the file that another source's row holds: refuse the file."""
+def _refuse_clashes(con: duckdb.DuckDBPyConnection, file: str, ids: str) -> None:
+    """An id given in the file that another source's row holds: refuse the file (``ids``: the
+    relation of the rows' ``_line, source_id, id``)."""
     clash = con.execute(
-        "SELECT n._line, n.id, e.source_id FROM _new n JOIN engagements e USING (id) "
+        f"SELECT n._line, n.id, e.source_id FROM {ids} n JOIN engagements e USING (id) "
         "WHERE e.source_id <> n.source_id ORDER BY n._line LIMIT ?",
         [MAX_PROBLEMS],
     ).fetchall()
@@ -559,16 +576,16 @@ def _refuse_clashes(con: duckdb.DuckDBPyConnection, file: str) -> None:
         )
 
 
-def _refuse_duplicates(con: duckdb.DuckDBPyConnection, file: str) -> None:
+def _refuse_duplicates(con: duckdb.DuckDBPyConnection, file: str, ids: str) -> None:
     """Two rows of one import with one id are one engagement written twice: refuse the file.
 
     Grouping on a 64-bit hash of the id is cheap; only hash collisions are compared exactly.
     """
-    suspects = con.execute("SELECT hash(id) FROM _new GROUP BY 1 HAVING count(*) > 1").fetchall()
+    suspects = con.execute(f"SELECT hash(id) FROM {ids} GROUP BY 1 HAVING count(*) > 1").fetchall()
     if not suspects:
         return
     dup = con.execute(
-        "SELECT id, list(_line ORDER BY _line) FROM _new WHERE hash(id) IN (SELECT unnest(?)) "
+        f"SELECT id, list(_line ORDER BY _line) FROM {ids} WHERE hash(id) IN (SELECT unnest(?)) "
         "GROUP BY id HAVING count(*) > 1 ORDER BY min(_line) LIMIT ?",
         [[h for (h,) in suspects], MAX_PROBLEMS],
     ).fetchall()
