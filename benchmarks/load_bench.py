@@ -7,10 +7,10 @@ routes in turn for ``--seconds``, pausing a think time drawn uniformly from ``--
 sends back to back (a saturation test). The server answers a repeated read from its response cache
 (keyed on the ledger file's generation); ``--bust`` makes every URL unique so that each request is
 computed, the worst case.
-Reports p50/p95/p99 latency and errors per route and
-overall, throughput, and the server's peak memory (VmHWM). The baseline, measured in the same run under
-the same load, is ``/api/health`` (no query while the server holds the ledger open): the ratio
-says what the measures cost on top of the server's own overhead. The server only ever listens on 127.0.0.1, and each load phase stops after
+Reports p50/p95/p99 latency and errors per route and overall, throughput, and the server's peak
+memory (VmHWM). The baseline, measured in the same run under the same load, is ``/api/health`` (no
+query while the server holds the ledger open): the ratio says what the measures cost on top of the
+server's own overhead. The server only ever listens on 127.0.0.1, and each load phase stops after
 ``--seconds``.
 
 A/B (``benchmarks/harness.py``): ``--baseline SRC_DIR`` also serves that source tree (its ``src`` first
