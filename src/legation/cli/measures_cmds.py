@@ -167,11 +167,13 @@ def network_cmd(
         cent = nets.centrality(graphs)
         blocs = nets.blocs(graphs)
         names = {c: led.resolver().label(c) for c in cent["ccode"].to_list()}
-    table = cent.join(blocs, on=["ccode", "year"], how="left").sort("strength", descending=True)
+    table = cent.join(blocs, on=["ccode", "year"], how="left").sort(
+        ["strength", "ccode"], descending=[True, False]
+    )
     table = table.with_columns(pl.col("ccode").replace_strict(names, return_dtype=pl.String).alias("state"))
     _print(
         table.select("state", "ccode", "degree", "strength", "eigenvector", "betweenness", "bloc").head(top),
         f"{channel} network, {year}",
     )
-    sizes = blocs.group_by("bloc").len().sort("len", descending=True)
+    sizes = blocs.group_by("bloc").len().sort(["len", "bloc"], descending=[True, False])
     console.print("blocs: " + ", ".join(f"{b} ({n} states)" for b, n in sizes.iter_rows()))
