@@ -212,11 +212,6 @@ def basis(led: Ledger) -> Basis:
     return "research" if reads.has_data(led, wanted) else "ledger"
 
 
-def present(led: Ledger, ch: Channel) -> bool:
-    """Whether the ledger holds any row of the channel's default source."""
-    return reads.has_data(led, [ch.source])
-
-
 # coverage --------------------------------------------------------------------------------------------
 
 
