@@ -362,14 +362,20 @@ class Ledger:
 
     def states(self, system: str = "cow") -> StateSystem:
         """The state system's spells: the most complete imported list, else the bundled subset."""
-        spells = self.query(
-            "SELECT system, code, stateabb, statename, start_date, end_date FROM states "
+        return StateSystem(self.state_list(system)[0], system)
+
+    def state_list(self, system: str = "cow") -> tuple[pl.DataFrame, str | None]:
+        """The spells of ``system``'s most complete list in the ledger (an imported one over the
+        bundled subset), ordered by code and start, and the id of its source (None: no list)."""
+        rows = self.query(
+            "SELECT system, code, stateabb, statename, start_date, end_date, source_id FROM states "
             "WHERE system = ? AND source_id = coalesce(("
             "  SELECT any_value(source_id) FROM states WHERE system = ? AND source_id <> ?"
             "), ?) ORDER BY code, start_date",
             [system, system, STATES.id, STATES.id],
         )
-        return StateSystem(spells.cast(SPELL_SCHEMA), system)
+        source = rows["source_id"][0] if rows.height else None
+        return rows.drop("source_id").cast(SPELL_SCHEMA), source
 
     def groups(self) -> Groups:
         return bundled_groups()

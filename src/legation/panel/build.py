@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from legation.errors import PanelError
-from legation.ledger import joins, reads
+from legation.ledger import joins
 from legation.ledger.sources import STATES
 from legation.ledger.store import Ledger
 from legation.panel.channels import SYSTEMS
@@ -39,7 +39,7 @@ def _open(ledger: LedgerLike) -> tuple[Ledger, bool]:
 
 
 def _spells(led: Ledger, system: System) -> tuple[pl.DataFrame, str]:
-    rows, source = reads.state_spells(led, system)
+    spells, source = led.state_list(system)
     if source is None:
         raise PanelError(
             f"the ledger {led.path} has no {system.upper()} state list; import it with "
@@ -52,7 +52,7 @@ def _spells(led: Ledger, system: System) -> tuple[pl.DataFrame, str]:
             f"(`legation data import-dir DIR --only {SYSTEMS['cow']}`).",
             stacklevel=3,
         )
-    return rows, source
+    return spells.select("code", "start_date", "end_date"), source
 
 
 def _years(years: tuple[int, int] | None) -> tuple[int, int]:

@@ -39,7 +39,6 @@ from legation.ledger.reads.states import (
     source_rows,
     sources_with_rows,
     state_names,
-    state_spells,
 )
 from legation.ledger.reads.votes import (
     has_roll_calls,
@@ -77,7 +76,6 @@ __all__ = [
     "state_attribute",
     "state_attributes",
     "state_names",
-    "state_spells",
     "votes",
     "yearly_votes",
 ]

@@ -8,25 +8,10 @@ import polars as pl
 
 from legation.ledger.reads._frame import Years, frame
 from legation.ledger.schema import TABLES
-from legation.ledger.sources import STATES
 from legation.ledger.store import Ledger
 
 _DATA_TABLES = ("engagements", "dyad_attributes", "state_attributes", "votes")
 """Tables that hold a source's data."""
-
-
-def state_spells(led: Ledger, system: str) -> tuple[pl.DataFrame, str | None]:
-    """``code, start_date, end_date`` of the most complete state list of ``system`` in the ledger (an
-    imported one over the bundled subset), and the id of its source (None when there is none)."""
-    rows = frame(
-        led,
-        "SELECT code, start_date, end_date, source_id FROM states WHERE system = ? "
-        "AND source_id = coalesce((SELECT any_value(source_id) FROM states "
-        "WHERE system = ? AND source_id <> ?), ?)",
-        [system, system, STATES.id, STATES.id],
-    )
-    source = rows["source_id"][0] if rows.height else None
-    return rows.drop("source_id"), source
 
 
 def state_names(led: Ledger) -> pl.DataFrame:
