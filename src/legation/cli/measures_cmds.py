@@ -15,9 +15,6 @@ from legation.groups import majors
 from legation.ledger.store import Ledger
 from legation.states.resolve import to_iso3
 
-MAJORS_TEXT = ",".join(to_iso3(c) or str(c) for c in majors())
-"""The default patrons as the options show them: the major powers (`legation.groups.majors`)."""
-
 
 def _codes(led: Ledger, text: str) -> list[int]:
     out = []
@@ -40,7 +37,12 @@ def _print(frame: pl.DataFrame, title: str) -> None:
 def influence_cmd(
     target: Annotated[str, typer.Option(help="Target state (name, ISO3 or COW code).")],
     years: Annotated[str, typer.Option(help="Years, e.g. 1995-2015.")] = "1995-2015",
-    patrons: Annotated[str, typer.Option(help="Patrons, comma-separated.")] = MAJORS_TEXT,
+    patrons: Annotated[
+        str | None,
+        typer.Option(
+            help="Patrons, comma-separated (default: the major powers, the P5 group).", show_default=False
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Also write every channel score to this Parquet file.")
     ] = None,
@@ -51,6 +53,7 @@ def influence_cmd(
     from legation.measures import profiles
 
     span = year_span(years)
+    patrons = patrons or ",".join(to_iso3(c) or str(c) for c in majors())
     with Ledger(db, read_only=True) as led, stages("influence") as progress:
         tgt = _codes(led, target)[0]
         pats = _codes(led, patrons)

@@ -43,11 +43,6 @@ profiles; the index is cut further to the years all its channels cover."""
 NO_ENGAGEMENTS = "the ledger has no engagements; import some (`legation import FILE`), or run `legation demo`"
 
 
-def state_names(led: Ledger) -> pl.DataFrame:
-    """``ccode, abb, name, first_year, last_year`` of every COW state (its most recent name)."""
-    return reads.state_names(led)
-
-
 def ledger_years(led: Ledger) -> tuple[int, int]:
     """The span every instrument the ledger records covers, from the first to the last year."""
     spans = [s for ch in ledger_channels(led).values() if (s := span(led, ch)) is not None]
@@ -137,7 +132,7 @@ def network(led: Ledger, channel: str, year: int) -> dict[str, Any]:
         {"ccode": g.vs["ccode"], "x": [p[0] for p in layout.coords], "y": [p[1] for p in layout.coords]},
         schema={"ccode": pl.Int32, "x": pl.Float64, "y": pl.Float64},
     )
-    names = state_names(led).select("ccode", "abb", "name")
+    names = reads.state_names(led).select("ccode", "abb", "name")
     nodes = (
         coords.join(cent.drop("year"), on="ccode", how="left")
         .join(members.drop("year"), on="ccode", how="left")

@@ -173,9 +173,11 @@ def one_per_fact(
     """The rows (``source_id, instrument, actor_ccode, year`` …) that count under ``precedence``
     (default `PRECEDENCE`): a row of a listed source is dropped where a source before it for the
     instrument covers the row's actor and year."""
+    policy = PRECEDENCE if precedence is None else precedence
+    known = {s.id: s for s in led.registered(sorted({s for order in policy.values() for s in order}))}
     drop = pl.lit(False)
-    for instrument, order in (PRECEDENCE if precedence is None else precedence).items():
-        ranked = led.registered(list(order))
+    for instrument, order in policy.items():
+        ranked = [known[s] for s in order if s in known]
         for k, src in enumerate(ranked[1:], start=1):
             mine = (pl.col("instrument") == instrument) & (pl.col("source_id") == src.id)
             drop |= mine & covered(ranked[:k], actor="actor_ccode")
