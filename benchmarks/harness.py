@@ -192,6 +192,14 @@ def run_child(
     return out
 
 
+def fresh_ledger(tmp: Path, job: Job, side: Side) -> Path:
+    """A ledger path of ``job`` on ``side`` in ``tmp`` with nothing there yet (a repetition writes anew)."""
+    db = tmp / f"{job.kind}-{side.name}.duckdb"
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+    return db
+
+
 def ledgers(db: Path | None, data: Path, all_sides: Sequence[Side], tmp: Path) -> dict[str, Path]:
     """The ledger each side reads: ``db`` for all, or one per side imported from ``data`` into ``tmp``
     by that side's own code (``legation data import-dir``), so a schema change cannot trip either."""

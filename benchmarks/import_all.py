@@ -54,9 +54,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
 
         def run(job: Job, side: Side) -> Result:
-            db = Path(tmp) / f"{job.kind}-{side.name}.duckdb"
-            for p in (db, db.with_name(db.name + ".wal")):
-                p.unlink(missing_ok=True)
+            db = harness.fresh_ledger(Path(tmp), job, side)
             return harness.run_child("import_all", job.kind, [data, db], side)
 
         runs = harness.interleaved(JOBS, sides, args.repeat, run)

@@ -41,9 +41,7 @@ def main() -> None:
         harness.run_child("imports", "synthetic", [args.rows, data], sides[0])
 
         def run(job: Job, side: Side) -> Result:
-            db = Path(tmp) / f"{job.kind}-{side.name}.duckdb"
-            for p in (db, db.with_name(db.name + ".wal")):
-                p.unlink(missing_ok=True)
+            db = harness.fresh_ledger(Path(tmp), job, side)
             return harness.run_child("imports", job.kind, [data, db], side)
 
         runs = harness.interleaved(JOBS, sides, args.repeat, run)
