@@ -1,4 +1,4 @@
-"""The SHA-256 checksum of files: the import log's record of what was read, and a download's check."""
+"""SHA-256 checksums: the import log's record of what was read, and a download's check."""
 
 from __future__ import annotations
 
@@ -15,3 +15,8 @@ def sha256_files(paths: Iterable[str | Path]) -> str:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
     return h.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes already in memory (a file read once, a serialised frame)."""
+    return hashlib.sha256(data).hexdigest()

@@ -11,7 +11,6 @@ CSV and Parquet are validated column-wise: each field parser of `fields.py` runs
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from legation.errors import InputError, Problem
+from legation.ledger.digest import sha256_bytes
 from legation.ledger.records import EngagementRecord
 from legation.ledger.schema import frame_schema
 from legation.ledger.sources import BUNDLED, Source
@@ -116,7 +116,7 @@ def _import_file(
         has_details = "details" in frame.columns
         rows = validate_frame(ledger, frame, str(path), source, "line" if fmt == "csv" else "row")
     note("writing")
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_bytes(data)
     report = _write(ledger, rows, digest, fmt, sources, name, has_details=has_details)
     report.seconds = time.perf_counter() - t0
     return report
@@ -608,4 +608,4 @@ def _refuse_duplicates(con: duckdb.DuckDBPyConnection, file: str, ids: str) -> N
 def _frame_digest(rows: pl.DataFrame) -> str:
     buf = io.BytesIO()
     rows.write_ipc(buf)
-    return hashlib.sha256(buf.getvalue()).hexdigest()
+    return sha256_bytes(buf.getvalue())
