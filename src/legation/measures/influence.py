@@ -30,10 +30,8 @@ from legation.panel.channels import (
     INFLUENCE,
     Channel,
     channel,
-    covered,
+    coverage,
     ledger_channels,
-    registered,
-    span,
     stocks,
 )
 from legation.panel.keys import year_range
@@ -101,12 +99,7 @@ def coverage_grid(
     parts = []
     for c in channels:
         ch = _channel(c)
-        if ch.basis == "ledger":
-            win = span(led, ch) or (1, 0)
-            cond = pl.col("year").is_between(win[0], win[1])
-        else:
-            cond = covered(registered(led, ch))
-        parts.append(grid.with_columns(pl.lit(ch.name).alias("channel"), cond.alias("covered")))
+        parts.append(grid.with_columns(pl.lit(ch.name).alias("channel"), coverage(led, ch).alias("covered")))
     return pl.concat(parts) if parts else grid.with_columns(channel=pl.lit(""), covered=pl.lit(False)).clear()
 
 

@@ -262,6 +262,15 @@ def span(led: Ledger, ch: Channel) -> tuple[int, int] | None:
     return min(b[0] for b in bounds), max(b[1] for b in bounds)
 
 
+def coverage(led: Ledger, ch: Channel) -> pl.Expr:
+    """True where the channel records the row's ``patron`` in its ``year``: a research channel where
+    one of its sources covers the patron and year, a ledger channel over its `span`."""
+    if ch.basis == "ledger":
+        lo, hi = span(led, ch) or (1, 0)
+        return pl.col("year").is_between(lo, hi)
+    return covered(registered(led, ch))
+
+
 def common_years(led: Ledger, names: Sequence[str], default: tuple[int, int]) -> tuple[int, int]:
     """The years every one of the channels ``names`` covers inside ``default`` (from the windows of
     the sources that hold data), so a series never jumps where one channel's data end."""
@@ -342,4 +351,4 @@ def stocks(led: Ledger, ch: Channel, years: tuple[int, int]) -> pl.DataFrame:
         pl.col("patron", "target", "year").cast(pl.Int32), pl.col("v").cast(pl.Float64)
     )
     stock = decayed(raw, ch.half_life, years[0], years[1], ["patron", "target"])
-    return stock.filter(pl.col("stock") > 1e-9).filter(covered(registered(led, ch)))
+    return stock.filter(pl.col("stock") > 1e-9).filter(coverage(led, ch))
