@@ -17,7 +17,8 @@ import pytest
 
 from legation.errors import InputError
 from legation.ledger import Ledger, import_file
-from legation.ledger.importing import MAX_DEPTH, import_frame
+from legation.ledger.file_formats import MAX_DEPTH
+from legation.ledger.importing import import_frame
 from legation.ledger.sources import SAMPLE
 from legation.ledger.validate import MAX_PROBLEMS
 

@@ -24,13 +24,13 @@ from legation.errors import (
     InvalidValueError,
     LedgerDamaged,
     LedgerError,
-    LedgerLocked,
     LedgerReadOnly,
     SchemaVersionError,
 )
 from legation.groups import Groups
 from legation.groups import bundled as bundled_groups
 from legation.ledger import schema
+from legation.ledger.opening import connect, open_error
 from legation.ledger.sources import BUNDLED, GROUPS, STATES, Source
 from legation.states.resolve import Resolver
 from legation.states.system import SPELL_SCHEMA, StateSystem
@@ -71,59 +71,6 @@ def to_frame(table: pa.Table, as_: Frame) -> pl.DataFrame | pd.DataFrame | pa.Ta
     raise InvalidValueError(f"as_ must be 'polars', 'pandas' or 'arrow', not {as_!r}")
 
 
-_DAMAGE = (
-    "not a valid DuckDB database",
-    "Could not read enough bytes",
-    "Corrupt database file",
-    "checksum",
-    "Serialization Error",
-    "INTERNAL Error",
-    "database file is corrupted",
-    "Invalid Input Error: Block",
-)
-
-
-def _open_error(path: Path, e: duckdb.Error, read_only: bool) -> LedgerError:
-    """What went wrong opening ``path``, from DuckDB's error: lock contention, a read-only file
-    system, a full disk, or a damaged file, each with what to do."""
-    text = str(e)
-    if (
-        isinstance(e, duckdb.ConnectionException)
-        or "Could not set lock" in text
-        or "Conflicting lock" in text
-    ):
-        return LedgerLocked(
-            f"cannot open {path}: {text}. Another process holds it: a running import, or "
-            "`legation serve` answering requests (it lets go after 2 s idle; import through its "
-            "POST /api/imports, or retry); or use a copy of the file."
-        )
-    if "Read-only file system" in text or "Permission denied" in text:
-        why = "the file system is read-only" if "Read-only" in text else "permission denied"
-        return LedgerReadOnly(
-            f"cannot {'read' if read_only else 'write'} {path}: {why}; copy the ledger somewhere "
-            "writable, or choose another file with --db"
-        )
-    if "No space left" in text:
-        return LedgerError(f"cannot open {path}: the disk is full; free some space and retry")
-    if "not a valid DuckDB database" in text:
-        return LedgerDamaged(f"{path} is not a legation ledger (not a DuckDB database file)")
-    if any(mark.lower() in text.lower() for mark in _DAMAGE) or isinstance(
-        e, duckdb.SerializationException | duckdb.InternalException
-    ):
-        return LedgerDamaged(
-            f"{path} is damaged (truncated or corrupt: {text}); restore it from a backup, or rebuild "
-            "it (`legation init` on a new file, then import again)"
-        )
-    return LedgerError(f"cannot open {path}: {text}")
-
-
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as e:
-        raise _open_error(path, e, read_only) from e
-
-
 class Ledger:
     """A ledger file. Use as a context manager, or call `close()`.
 
@@ -147,7 +94,7 @@ class Ledger:
                     "choose a writable place with --db or LEGATION_DB"
                 ) from e
         self._resolver: Resolver | None = None
-        self.con = _connect(self.path, read_only)
+        self.con = connect(self.path, read_only)
         try:
             self._check(read_only)
         except BaseException:
@@ -187,7 +134,7 @@ class Ledger:
                 raise
             raise LedgerDamaged(f"{self.path}: {e}") from e
         except duckdb.Error as e:
-            raise _open_error(self.path, e, read_only) from e
+            raise open_error(self.path, e, read_only) from e
 
     def __enter__(self) -> Ledger:
         return self
