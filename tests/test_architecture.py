@@ -266,3 +266,53 @@ def test_deleting_a_dataset_import_removes_everything_it_wrote(shared_data, tmp_
         assert imports_log.imports(led).height == 0
         with pytest.raises(LegationError, match="no import"):
             imports_log.delete_import(led, log["id"][0])
+
+
+# the house's floors, lowest first: a package may import its own floor and the floors below it
+FLOORS: dict[str, int] = {
+    "errors": 0,
+    "years": 0,
+    "_parse": 0,
+    "states": 0,
+    "instruments": 0,
+    "groups": 0,
+    "data": 0,
+    "ledger": 1,
+    "text": 2,  # extraction feeds the ledger, and nothing below reads it
+    "panel": 2,
+    "measures": 3,
+    "model": 4,
+    "report": 5,
+    "api": 6,
+    "web": 6,
+    "cli": 7,  # the command line starts the server
+}
+
+
+def _floor(module: str) -> tuple[str, int] | None:
+    parts = module.split(".")
+    if parts[0] != "legation" or len(parts) < 2:
+        return None
+    return parts[1], FLOORS[parts[1]]
+
+
+def test_lower_floors_never_import_higher_ones():
+    found = []
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC)
+        if len(rel.parts) == 1 and rel.stem in {"__init__", "__main__"}:
+            continue  # the package's front door may name every floor
+        here, floor = rel.parts[0].removesuffix(".py"), FLOORS[rel.parts[0].removesuffix(".py")]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            for name in names:
+                target = _floor(name)
+                if target and target[0] != here and (target[1] > floor or (target[1] == floor and floor > 0)):
+                    found.append(f"{rel}: imports {name}")
+    assert found == []

@@ -1,5 +1,6 @@
 // legation dashboard: one page per view, each reading only the REST API of the same server.
-// A view is a function (params) -> Promise that fills #page; add a route to VIEWS to add a page.
+// A view is a function (params) -> Promise that fills #page; add a route to VIEWS to add a page. A page
+// in its own file (static/pages/NAME.js, loaded after this one in index.html) sets VIEWS.NAME itself.
 "use strict";
 
 const PLOT_CONFIG = { responsive: true, displaylogo: false, topojsonURL: "/vendor/topojson/" };
