@@ -158,11 +158,6 @@ def test_full_ledger_round_trip_is_exact(full_copy, tmp_path, fmt):
         assert _stored(led).drop("import_id").equals(known.drop("import_id"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="us-troops/us-troops-v015 store partners by codes no state list knows (340, 6, 529); "
-    "the importer must map or refuse them, then this passes",
-)
 def test_full_ledger_round_trip_includes_every_row(full_copy, tmp_path):
     with Ledger(full_copy) as led:
         everything = _stored(led)

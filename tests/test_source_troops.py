@@ -253,3 +253,15 @@ def test_v015_placeholder_codes_of_real_states_are_mapped(loaded):
     hosts = set(led.engagements(source="us-troops-v015")["partner_ccode"].to_list())
     assert {341, 402, 626} <= hosts  # Montenegro 1010, Cabo Verde 1015, South Sudan 1020 in the source
     assert not any("Montenegro" in name for name in reports["us-troops-v015"].unresolved)
+
+
+def test_every_host_is_a_cow_state(loaded):
+    led, reports = loaded
+    # the rebuild files Serbia under its GW code 340 from 1995 (DMDC September 1995: 13 troops);
+    # v0.1.5 codes Ethiopia 529 in 2022; Puerto Rico (6) is a US territory and no state
+    assert _troops(led, "us-troops", 345, "1995-09-01") == [(13, "month", "1995-09-30")]
+    assert _troops(led, "us-troops-v015", 530, "2022-01-01") != []
+    codes = led.query("SELECT DISTINCT partner_ccode FROM engagements WHERE source_id LIKE 'us-troops%'")
+    known = set(led.states().spells["code"].to_list())
+    assert set(codes["partner_ccode"].to_list()) <= known
+    assert reports["us-troops-v015"].unresolved["Puerto Rico (6)"] == 16

@@ -61,8 +61,13 @@ _MONTHS = {
 }
 _REPORT = re.compile(r"^(" + "|".join(_MONTHS) + r") \d{4}$")
 
-PLACEHOLDER_STATES: dict[int, int] = {1010: 341, 1012: 713, 1015: 402, 1020: 626}
-"""troopdata v0.1.5's placeholder codes for four real states: Montenegro, Taiwan, Cabo Verde, South Sudan."""
+PLACEHOLDER_STATES: dict[int, int] = {1010: 341, 1012: 713, 1015: 402, 1020: 626, 529: 530}
+"""troopdata v0.1.5's own codes for five real states: placeholders for Montenegro, Taiwan, Cabo Verde
+and South Sudan, and 529 for Ethiopia in 2022–2023 (530, its COW code, in every other year)."""
+
+GW_HOSTS: dict[int, int] = {340: 345}
+"""Hosts the rebuild files under their Gleditsch–Ward code: Serbia (GW 340, COW 345) in the DMDC
+reports from 1995 on. The series start in 1950, long after COW's own 340 (Serbia, 1878–1915) ended."""
 
 DATED_CODES = history.UNIFICATIONS
 """Codes the sources keep after a state's code changed: from that date on, the new COW code."""
@@ -185,7 +190,7 @@ def _dated_hosts(ledger: Ledger, frame: pl.DataFrame, report: SourceReport) -> p
     window: a host counts as a member when its spell overlaps the window.
     """
     code = pl.col("_src_ccode")
-    new = code
+    new = code.replace(GW_HOSTS)
     for old, (since, to) in DATED_CODES.items():
         new = pl.when((code == old) & (pl.col("_when") >= since)).then(pl.lit(to)).otherwise(new)
     frame = frame.with_columns(new.cast(pl.Int32).alias("partner_ccode"))
@@ -205,11 +210,16 @@ def _dated_hosts(ledger: Ledger, frame: pl.DataFrame, report: SourceReport) -> p
     )
     known = spells["partner_ccode"].unique().implode()
     frame = frame.join(ok, on=["partner_ccode", "_from", "_to"], how="left").with_columns(
-        # like the resolver: a code the ledger's state system does not list at all cannot be checked
-        (pl.col("_member").fill_null(False) | ~pl.col("partner_ccode").is_in(known)).alias("_member")
+        pl.col("_member").fill_null(False), pl.col("partner_ccode").is_in(known).alias("_known")
     )
-    _count(report, frame.filter(~pl.col("_member")), "host not a COW system member on the date")
-    frame = frame.filter(pl.col("_member")).drop("_member")
+    # a code the COW list lacks altogether (Puerto Rico's 6) is no state: reported, never stored
+    _count(report, frame.filter(~pl.col("_known")), "host code not in the COW state list")
+    _count(
+        report,
+        frame.filter(pl.col("_known") & ~pl.col("_member")),
+        "host not a COW system member on the date",
+    )
+    frame = frame.filter(pl.col("_member")).drop("_member", "_known")
     resolver = ledger.resolver()
     names = {int(c): resolver.label(int(c)) for c in frame["partner_ccode"].unique().to_list()}
     return frame.with_columns(
