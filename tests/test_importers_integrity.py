@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from legation import panel
 from legation.cli import app
 from legation.errors import InputError
-from legation.ledger import Ledger, importers
-from legation.ledger.importers import base, systems, troops
+from legation.ledger import Ledger, importers, imports_log
+from legation.ledger.importers import base, releases, systems, troops
 
 V015 = "troopdata/troopdata_v015_country_year.csv"
 
@@ -130,6 +130,32 @@ def test_a_truncated_file_is_refused_and_the_ledger_kept(
     assert _engagements(v015_ledger, "us-troops-v015") == before
     importers.run(v015_ledger, troops.UsTroopsV015(), [cut], allow_smaller=True)  # when asked
     assert len(_engagements(v015_ledger, "us-troops-v015")) < len(before)
+
+
+def test_a_first_import_of_a_truncated_release_is_refused(
+    ledger: Ledger, shared_data: Path, tmp_path: Path
+) -> None:
+    importers.import_dir(ledger, shared_data, only=["cow-system"])
+    lines = (shared_data / V015).read_text().splitlines(keepends=True)
+    cut = tmp_path / V015
+    cut.parent.mkdir(parents=True)
+    cut.write_text("".join(lines[:-40]))  # a copy cut short: 40 rows missing, no earlier import
+    with pytest.raises(InputError, match=r"release they are named after holds 14,792"):
+        importers.import_dir(ledger, tmp_path, only=["us-troops-v015"])
+    assert _engagements(ledger, "us-troops-v015") == []
+    # files named by hand are not taken for the release: nothing to compare with
+    assert importers.run(ledger, troops.UsTroopsV015(), [cut]).rows_read == 14_792 - 40
+
+
+def test_the_release_counts_are_those_of_the_real_files(full_ledger: Ledger) -> None:
+    log = imports_log.imports(full_ledger).filter(pl.col("format").str.starts_with("source:"))
+    checked = 0
+    for fmt, rows, path in log.select("format", "rows_read", "path").iter_rows():
+        expected = releases.release_rows(fmt.removeprefix("source:"), path.split("; "))
+        if expected is not None:
+            assert rows == expected, fmt
+            checked += 1
+    assert checked == len(releases.RELEASES)
 
 
 def test_a_file_whose_every_row_is_rejected_is_refused(

@@ -127,7 +127,7 @@ def import_dir(
         for n, (imp, files) in enumerate(found):
             bar.update(task, description=f"importing {imp.source.id}")
             try:
-                reports.append(run(led, imp, files, allow_smaller=allow_smaller))
+                reports.append(run(led, imp, files, allow_smaller=allow_smaller, as_release=True))
             except LegationError as e:
                 failed = (imp.source.id, e, [i.source.id for i, _ in found[n + 1 :]])
                 break

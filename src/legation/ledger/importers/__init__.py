@@ -53,5 +53,5 @@ def import_dir(
             continue
         files = imp.find(root)
         if files is not None:
-            reports.append(run(ledger, imp, files, progress))
+            reports.append(run(ledger, imp, files, progress, as_release=True))
     return reports

@@ -32,6 +32,7 @@ import polars as pl
 from legation.errors import ImporterError, InputError, LegationError, Problem, UnknownStateError
 from legation.instruments import INSTRUMENTS
 from legation.ledger.digest import sha256_files
+from legation.ledger.importers.releases import release_rows
 from legation.ledger.schema import frame_schema
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
@@ -161,11 +162,13 @@ def run(
     progress: Progress | None = None,
     *,
     allow_smaller: bool = False,
+    as_release: bool = False,
 ) -> SourceReport:
     """Read ``files`` with ``importer`` and replace the source's rows, all in one transaction.
 
     A file that cannot be a whole release is refused before anything changes (`check_complete`):
-    no rows, every row rejected, or far fewer rows than the source's last import read (unless
+    no rows, every row rejected, far fewer rows than the source's last import read, or, for files
+    found in a release's layout (``as_release``), fewer than that release holds (unless
     ``allow_smaller``)."""
     t0 = time.perf_counter()
     note = progress or (lambda _stage: None)
@@ -195,6 +198,7 @@ def run(
         frames,
         where,
         previous=previous_rows(ledger, src.id),
+        release=release_rows(src.id, files) if as_release else None,
         allow_smaller=allow_smaller,
     )
     note(f"{src.id}: writing")
@@ -320,11 +324,13 @@ def check_complete(
     where: str,
     *,
     previous: int | None = None,
+    release: int | None = None,
     allow_smaller: bool = False,
 ) -> None:
     """Refuse what cannot be a whole release, before anything is deleted: a file with no rows or
     whose every row was rejected (a header-only state list must not wipe the state system), and a
-    file far smaller than the one the source was last imported from (a truncated copy)."""
+    file far smaller than the one the source was last imported from, or than the known release it
+    is named after (`releases`: so a first import of a truncated copy is refused too)."""
     if sum(f.height for f in frames.values()) == 0:
         why = ", ".join(f"{n:,} {r}" for r, n in report.rejected.most_common(3))
         raise InputError(
@@ -335,6 +341,19 @@ def check_complete(
                     f"nothing to import: {report.rows_read:,} rows read"
                     + (f", every one rejected ({why})" if why else "")
                     + "; the ledger keeps what it holds of the source",
+                )
+            ],
+            file=where,
+        )
+    if release and not allow_smaller and report.rows_read < release:
+        raise InputError(
+            [
+                Problem(
+                    "",
+                    report.rows_read,
+                    f"the files hold {report.rows_read:,} rows where the release they are named after "
+                    f"holds {release:,}: a truncated or damaged copy? Nothing was imported; "
+                    "import it anyway with --allow-smaller",
                 )
             ],
             file=where,

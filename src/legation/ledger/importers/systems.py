@@ -16,8 +16,9 @@ from typing import Any
 import polars as pl
 
 from legation.errors import InputError, Problem
+from legation.ledger.importers import works
 from legation.ledger.importers.base import Download, Importer, SourceReport
-from legation.ledger.sources import Source
+from legation.ledger.sources import COW_STATES_2016, Source
 from legation.ledger.store import Ledger
 from legation.states import codes
 from legation.states.system import SPELL_SCHEMA
@@ -32,6 +33,7 @@ COW_SYSTEM = Source(
     url="https://correlatesofwar.org/data-sets/state-system-membership/",
     coverage_start=1816,
     coverage_end=2016,
+    references=(COW_STATES_2016,),
 )
 
 GW_SYSTEM = Source(
@@ -44,6 +46,7 @@ GW_SYSTEM = Source(
     url="http://ksgleditsch.com/data-4.html",
     coverage_start=1816,
     coverage_end=2017,
+    references=(works.GLEDITSCH_WARD,),
 )
 
 
@@ -67,6 +70,8 @@ def _need(df: pl.DataFrame, cols: list[str], path: Path) -> None:
 
 def _open_ended(spells: pl.DataFrame) -> pl.DataFrame:
     last = spells["end_date"].max()
+    if last is None:  # no spells (a header-only file), or none has ended
+        return spells
     return spells.with_columns(
         pl.when(pl.col("end_date") == last).then(None).otherwise(pl.col("end_date")).alias("end_date")
     )
