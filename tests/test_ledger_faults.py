@@ -185,3 +185,40 @@ def test_the_newer_schema_problem_names_no_server_folder(pristine, tmp_path):
         assert r.status_code == 400 and "l.duckdb" in r.json()["detail"]
         assert str(tmp_path) not in r.text and "legation init" not in r.text
         assert c.get("/api/health").json()["status"] == "damaged"
+
+
+@pytest.fixture(scope="module")
+def corrupt_block(tmp_path_factory) -> Path:
+    """A ledger that opens cleanly but whose distance table holds a corrupt block."""
+    from legation.ledger.importers import import_dir
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data"
+    if not shared.is_dir():
+        pytest.skip("real datasets not found")
+    path = tmp_path_factory.mktemp("corrupt") / "l.duckdb"
+    with Ledger(path) as led:
+        import_dir(led, shared, only=["cow-system", "cow-mindist"])
+    size = path.stat().st_size
+    with path.open("r+b") as f:  # data blocks between a third and two thirds in, past the header
+        for block in range(size // 3 // 262_144, 2 * size // 3 // 262_144):
+            f.seek(block * 262_144 + 8192)
+            f.write(b"\xa5" * 4096)
+    return path
+
+
+def test_a_corrupt_block_a_query_meets_is_damage_in_the_api(corrupt_block):
+    client = TestClient(create_app(corrupt_block, token=None), raise_server_exceptions=False)
+    assert client.get("/api/health").status_code == 200  # the file opens: only the block is bad
+    r = client.get("/api/panel", params={"kind": "dyad", "since": 2000, "until": 2001, "add": "distance"})
+    assert r.status_code == 503, r.text
+    assert r.json()["type"] == "/problems/ledger-damaged"
+    assert "restore it from a backup" in r.json()["detail"]
+
+
+def test_a_corrupt_block_a_query_meets_is_one_line_in_the_cli(corrupt_block, tmp_path):
+    out = tmp_path / "p.parquet"
+    args = ["panel", "build", "--years", "2000-2001", "--add", "distance", "--out", str(out)]
+    r = runner.invoke(app, [*args, "--db", str(corrupt_block)])
+    assert r.exit_code == 1, r.output
+    assert "damaged (a corrupt block" in r.output
+    assert not out.exists()

@@ -24,6 +24,7 @@ from legation.errors import (
     PanelError,
     UnknownStateError,
 )
+from legation.ledger.opening import damage
 
 MEDIA_TYPE = "application/problem+json"
 TITLES = {
@@ -166,4 +167,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        damaged = damage(exc, _ledger_path(request))
+        if damaged is not None:  # a corrupt block in a file that opened cleanly
+            return problem(request, 503, str(damaged), slug="ledger-damaged")
         return problem(request, 500, f"unexpected error: {type(exc).__name__}", slug="server-error")

@@ -51,6 +51,16 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
                 text = f"{e.strerror}{where}" if e.strerror else str(e)
                 err_console.print("[bold red]error:[/]", escape(text), soft_wrap=True, highlight=False)
                 raise typer.Exit(1) from None
+            except Exception as e:
+                from legation.ledger.opening import damage  # DuckDB is loaded only when a command failed
+
+                damaged = damage(e)
+                if damaged is None:
+                    raise
+                err_console.print(
+                    "[bold red]error:[/]", escape(str(damaged)), soft_wrap=True, highlight=False
+                )
+                raise typer.Exit(1) from None
 
         return (group or app).command(*args, **kwargs)(run)
 

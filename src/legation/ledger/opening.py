@@ -1,5 +1,6 @@
 """Opening a ledger file: what went wrong when DuckDB cannot (a lock held by another process, a
-read-only file system, a full disk, a damaged file), each said with what to do."""
+read-only file system, a full disk, a damaged file), each said with what to do; and damage found
+later, in a block a query reaches in a file that opened cleanly."""
 
 from __future__ import annotations
 
@@ -61,3 +62,19 @@ def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as e:
         raise open_error(path, e, read_only) from e
+
+
+def damage(e: BaseException, path: Path | None = None) -> LedgerDamaged | None:
+    """The `LedgerDamaged` a DuckDB error raised by a read amounts to (a corrupt block the open did
+    not touch), or None when ``e`` is something else. The faces ask this of an error they did not
+    expect, so a damaged file is said to be damaged wherever a query meets the damage."""
+    if not isinstance(e, duckdb.Error):
+        return None
+    text = str(e)
+    if not any(mark.lower() in text.lower() for mark in _DAMAGE):
+        return None
+    where = str(path) if path is not None else "the ledger"
+    return LedgerDamaged(
+        f"{where} is damaged (a corrupt block: {text}); restore it from a backup, or rebuild it "
+        "(`legation init` on a new file, then import again)"
+    )
