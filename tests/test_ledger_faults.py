@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -222,3 +223,36 @@ def test_a_corrupt_block_a_query_meets_is_one_line_in_the_cli(corrupt_block, tmp
     assert r.exit_code == 1, r.output
     assert "damaged (a corrupt block" in r.output
     assert not out.exists()
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Path]:
+    """A 4 MiB file system (tmpfs; needs root, as CI has): room for a new ledger, not for more."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_during_an_import_changes_nothing(small_disk, tmp_path):
+    path = small_disk / "l.duckdb"
+    assert runner.invoke(app, ["init", "--db", str(path)]).exit_code == 0
+    n = 200_000
+    rows = "".join(
+        f"x{i},legation-sample,arms_transfer,USA,JPN,2000,{i},tiv_musd,{'n' * 60}\n" for i in range(n)
+    )
+    big = tmp_path / "big.csv"
+    big.write_text("id,source,instrument,actor,partner,start,magnitude,unit,note\n" + rows)
+    with Ledger(path, read_only=True) as led:
+        before = {t: led.count(t) for t in ("engagements", "imports", "sources", "states")}
+    r = runner.invoke(app, ["import", str(big), "--db", str(path)])
+    assert r.exit_code == 1
+    assert "is full: nothing of this change was written" in r.output
+    assert "Traceback" not in r.output
+    with Ledger(path, read_only=True) as led:
+        assert {t: led.count(t) for t in before} == before

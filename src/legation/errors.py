@@ -101,6 +101,10 @@ class LedgerReadOnly(LedgerError):
     permission."""
 
 
+class LedgerFull(LedgerError):
+    """The disk holding the ledger filled up: what was being written was rolled back."""
+
+
 class InvalidValueError(LegationError, ValueError):
     """A value that breaks one of legation's rules (a date, a unit, a membership spell, a source id…).
 

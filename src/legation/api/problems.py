@@ -16,6 +16,7 @@ from legation.api.access import LedgerBusy
 from legation.errors import (
     InputError,
     LedgerDamaged,
+    LedgerFull,
     LedgerReadOnly,
     LegationError,
     MeasureError,
@@ -39,6 +40,7 @@ TITLES = {
     422: "Unprocessable content",
     500: "Internal server error",
     503: "Service unavailable",
+    507: "Insufficient storage",
 }
 
 
@@ -92,6 +94,7 @@ def problem(
 STATUS: dict[type[LegationError], tuple[int, str]] = {
     LedgerDamaged: (503, "ledger-damaged"),  # no retry helps until someone restores the file
     LedgerReadOnly: (503, "ledger-read-only"),
+    LedgerFull: (507, "ledger-disk-full"),
     NeedsDataError: (409, "needs-data"),
     UnknownStateError: (404, "unknown-state"),
     PanelError: (422, "invalid-request"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from legation.errors import LedgerDamaged, LedgerError, LedgerLocked, LedgerReadOnly
+from legation.errors import LedgerDamaged, LedgerError, LedgerFull, LedgerLocked, LedgerReadOnly
 
 _DAMAGE = (
     "not a valid DuckDB database",
@@ -43,7 +43,7 @@ def open_error(path: Path, e: duckdb.Error, read_only: bool) -> LedgerError:
             "writable, or choose another file with --db"
         )
     if "No space left" in text:
-        return LedgerError(f"cannot open {path}: the disk is full; free some space and retry")
+        return LedgerFull(f"cannot open {path}: the disk is full; free some space and retry")
     if "not a valid DuckDB database" in text:
         return LedgerDamaged(f"{path} is not a legation ledger (not a DuckDB database file)")
     if any(mark.lower() in text.lower() for mark in _DAMAGE) or isinstance(
@@ -77,4 +77,14 @@ def damage(e: BaseException, path: Path | None = None) -> LedgerDamaged | None:
     return LedgerDamaged(
         f"{where} is damaged (a corrupt block: {text}); restore it from a backup, or rebuild it "
         "(`legation init` on a new file, then import again)"
+    )
+
+
+def disk_full(e: BaseException, path: Path) -> LedgerFull | None:
+    """The `LedgerFull` a failed write amounts to when the disk filled up, or None."""
+    if not isinstance(e, duckdb.Error | OSError) or "No space left" not in str(e):
+        return None
+    return LedgerFull(
+        f"the disk holding {path} is full: nothing of this change was written, the ledger is as it "
+        "was; free some space and retry"
     )

@@ -7,6 +7,7 @@ holder, never a crash or a half-written file.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from legation.errors import (
 from legation.groups import Groups
 from legation.groups import bundled as bundled_groups
 from legation.ledger import schema
-from legation.ledger.opening import connect, open_error
+from legation.ledger.opening import connect, disk_full, open_error
 from legation.ledger.sources import BUNDLED, GROUPS, STATES, Source
 from legation.states.resolve import Resolver
 from legation.states.system import SPELL_SCHEMA, StateSystem
@@ -392,5 +393,18 @@ class _Transaction:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.ledger._depth -= 1
-        if self.ledger._depth == 0:
-            self.ledger.con.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self.ledger._depth:
+            return
+        if exc is None:
+            try:
+                self.ledger.con.execute("COMMIT")
+                return
+            except duckdb.Error as e:
+                exc = e
+        with contextlib.suppress(duckdb.Error):  # a commit that failed has already rolled back
+            self.ledger.con.execute("ROLLBACK")
+        full = disk_full(exc, self.ledger.path)
+        if full is not None:
+            raise full from exc
+        if exc_type is None:
+            raise exc
