@@ -9,7 +9,7 @@ import pytest
 
 from legation.errors import UnknownStateError
 from legation.ledger.importers import systems
-from legation.states import ActorKind, Resolver, from_gw, resolve, to_gw, to_iso3
+from legation.states import ActorKind, Resolver, codes, from_gw, resolve, to_gw, to_iso3
 from legation.states.system import bundled
 
 
@@ -121,7 +121,21 @@ def test_cow_to_gw(ccode, when, gw):
 
 
 def test_iso3():
-    assert (to_iso3(2), to_iso3(255), to_iso3(900), to_iso3(345)) == ("USA", "DEU", "AUS", None)
+    # 345 is Yugoslavia and, continuing it in COW, Serbia: SRB, as 365 (the USSR, Russia) is RUS
+    assert (to_iso3(2), to_iso3(255), to_iso3(900), to_iso3(345), to_iso3(365)) == (
+        "USA",
+        "DEU",
+        "AUS",
+        "SRB",
+        "RUS",
+    )
+    assert to_iso3(817) is None  # South Vietnam: gone before it had an ISO code
+
+
+def test_iso3_round_trips_through_cow():
+    for iso3, row in codes.by_iso3().items():
+        if row.cown is not None:
+            assert to_iso3(row.cown) == iso3, iso3
 
 
 def test_gw_crosswalk_agrees_with_peacesciencer(shared_data):

@@ -62,6 +62,13 @@ def by_cown() -> dict[int, CodeRow]:
 
 
 @cache
+def iso3_by_cown() -> dict[int, str]:
+    """COW code → ISO3. Where two rows share a COW code (Serbia and Yugoslavia, both 345) the one
+    with an ISO3 code wins: the continuing state's, as 365 gives RUS."""
+    return {r.cown: r.iso3c for r in rows() if r.cown is not None and r.iso3c}
+
+
+@cache
 def by_cowc() -> dict[str, CodeRow]:
     return {r.cowc: r for r in rows() if r.cowc}
 

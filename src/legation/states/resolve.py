@@ -201,5 +201,4 @@ def from_gw(gwcode: int, when: date | None = None) -> int | None:
 
 def to_iso3(ccode: int) -> str | None:
     """The ISO 3166 alpha-3 code of COW state ``ccode`` (None for states gone before ISO)."""
-    row = codes.by_cown().get(ccode)
-    return row.iso3c if row else None
+    return codes.iso3_by_cown().get(ccode)
