@@ -281,6 +281,15 @@ class Ledger:
             raise LedgerError(f"no table {table!r}; the ledger's tables are {', '.join(schema.TABLES)}")
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
+    def digest(self, table: str) -> str:
+        """A digest of one table's content, whatever the order of its rows: the row count and the
+        sum of every row's hash. Equal digests mean equal content (up to a hash collision), so a
+        change undone (a deleted import) can be checked table by table."""
+        if table not in schema.TABLES:
+            raise LedgerError(f"no table {table!r}; the ledger's tables are {', '.join(schema.TABLES)}")
+        n, total = self.con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t").fetchall()[0]
+        return f"{n}:{total or 0:x}"
+
     @overload
     def sources(self, as_: Literal["polars"] = "polars") -> pl.DataFrame: ...
     @overload
