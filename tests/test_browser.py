@@ -221,6 +221,18 @@ def test_data_and_sources(browser_page, server):
     assert outside == []
 
 
+def test_api_reference_renders_offline(browser_page, server):
+    """/docs is Swagger UI served by legation itself: it renders every route, fetching nothing else."""
+    page, requested = browser_page
+    requested.clear()
+    page.goto(f"{server}/docs")
+    page.wait_for_selector("body[data-ready=true]", timeout=15_000)
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert page.locator(".opblock").count() >= 20
+    assert page.locator(".opblock-summary-path", has_text="/api/engagements").count() >= 1
+    assert requested and all(url.startswith((server, "data:")) for url in requested), requested
+
+
 def test_no_content_security_policy_violations(browser_page):
     """Runs last: no page of the dashboard needed anything the CSP forbids (eval included)."""
     assert not CSP_VIOLATIONS, CSP_VIOLATIONS

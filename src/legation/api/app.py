@@ -21,7 +21,7 @@ from legation.api import problems
 from legation.api.access import LedgerAccess
 from legation.api.cache import ResponseCache
 from legation.api.geometry import world_geometry
-from legation.api.routes import catalog, measures, panels, records
+from legation.api.routes import catalog, extract, measures, panels, records, reports
 from legation.errors import LedgerError, LegationError
 from legation.ledger import reads
 from legation.measures import profiles
@@ -122,6 +122,16 @@ def plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+SWAGGER_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
+"""Swagger UI's assets as the ``fastapi-offline`` package ships them: the API docs need no CDN."""
+
+
+def swagger_file(name: str) -> Path:
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).parent / "static" / name
+
+
 def _warm(access: LedgerAccess) -> None:
     """Compute what the overview needs before the first visitor asks (errors surface on request)."""
     try:
@@ -165,6 +175,8 @@ def create_app(
         summary="Military diplomacy and soft power: engagements, panels, influence, alignment, networks.",
         lifespan=lifespan,
         redirect_slashes=False,
+        docs_url=None,  # FastAPI's pages load Swagger UI from a CDN: ours serve it from this server
+        redoc_url=None,
     )
     app.state.access = access
     app.state.token = token
@@ -174,7 +186,7 @@ def create_app(
     app.add_middleware(ResponseCache, ledger=path)
     app.add_middleware(Guard, max_body=max_upload + records.MULTIPART_OVERHEAD, hosts=allowed_hosts)
 
-    for module in (catalog, records, measures, panels):
+    for module in (catalog, records, measures, panels, extract, reports):
         app.include_router(module.router)
 
     @app.get(
@@ -198,6 +210,12 @@ def create_app(
             detail=problems.redact(why, path) if why else None,
         )
 
+    _pages(app)
+    return app
+
+
+def _pages(app: FastAPI) -> None:
+    """The dashboard, the API reference and their vendored scripts, all served from this server."""
     root = web_root()
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
@@ -212,9 +230,21 @@ def create_app(
         keeps plotly.js from fetching its base layers from a CDN."""
         return JSONResponse({"type": "Topology", "objects": {}, "arcs": []})
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        """The interactive API reference (Swagger UI), served and initialised from this server."""
+        return FileResponse(root / "docs.html", media_type="text/html")
+
+    @app.get("/vendor/swagger/{name}", include_in_schema=False)
+    def swagger(name: str) -> FileResponse:
+        if name not in SWAGGER_FILES:
+            raise problems.Problem(404, f"no vendor file {name!r}", slug="not-found")
+        return FileResponse(
+            swagger_file(name), media_type=SWAGGER_FILES[name], headers={"Cache-Control": "max-age=86400"}
+        )
+
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(root / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=root), name="static")
-    return app
