@@ -18,14 +18,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from legation.cli.app import DbOption, app, command, console, err_console
+from legation.cli.app import DbOption, Group, app, command, console, err_console
 from legation.errors import ImporterError, LedgerError, LegationError
 from legation.ledger import fetch as fetching
 from legation.ledger import reads
 from legation.ledger.importers import SourceReport, importers, run
 from legation.ledger.store import Ledger
 
-data = typer.Typer(help="Published datasets: list them, fetch the official files, import a directory.")
+data = typer.Typer(
+    cls=Group, help="Published datasets: list them, fetch the official files, import a directory."
+)
 app.add_typer(data, name="data")
 
 
