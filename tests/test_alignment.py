@@ -308,3 +308,14 @@ def test_whole_period_is_fast(full_ledger):
     took = time.perf_counter() - start
     assert al["year"].min() == 1946 and al["year"].max() == 2015 and al.height > 700_000
     assert took < 10  # about 0.5 s on two shared cores
+
+
+def test_pairs_involving_some_states_are_those_of_every_pair(full_ledger, recent):
+    """`involving` computes only the patrons' rows, and gives exactly their pairs and excess."""
+    patrons = [2, 365, 710, 200, 220]
+    years = (int(recent["year"].min()), int(recent["year"].max()))
+    some = dyad_alignment(full_ledger, years=years, involving=patrons).sort("year", "ccode1", "ccode2")
+    mine = pl.col("ccode1").is_in(patrons) | pl.col("ccode2").is_in(patrons)
+    assert some.height > 0 and some.equals(recent.filter(mine).sort("year", "ccode1", "ccode2"))
+    of_patrons = pl.col("patron").is_in(patrons)
+    assert excess(some).filter(of_patrons).equals(excess(recent).filter(of_patrons))

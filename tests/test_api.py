@@ -145,7 +145,10 @@ def test_network_profile_geo_and_sources(client):
     assert sample["rows"] == 274 and sample["coverage_start"] == 2000
     text = client.get("/api/citations").text
     assert "[legation-sample]" in text
-    assert "@misc" in client.get("/api/citations", params={"format": "bibtex"}).text
+    bib = client.get("/api/citations", params={"format": "bibtex"}).text
+    assert "@dataset{" in bib and "@misc" not in bib
+    csl = client.get("/api/citations", params={"format": "csl-json"}).json()
+    assert csl and all(item["type"] and item["title"] for item in csl)
 
 
 def test_measures_that_need_research_data_say_so(client):

@@ -22,10 +22,11 @@ from typer.testing import CliRunner
 from api_helpers import sample_ledger
 from legation.api import create_app
 from legation.api.app import LOCAL_HOSTS
+from legation.api.protocol import HeaderTimeoutProtocol
 from legation.api.routes import records
 from legation.api.security import check_token, server_token
 from legation.cli import app as cli_app
-from legation.cli.serve import HeaderTimeoutProtocol, allowed_hosts
+from legation.cli.serve import allowed_hosts
 from legation.errors import InvalidValueError
 
 TOKEN = "hardening-token-0123456789"

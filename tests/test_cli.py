@@ -75,7 +75,7 @@ def test_sources_and_cite(db):
     r = run("cite", "--db", str(db))
     assert "[legation-states] Correlates of War Project" in r.output
     r = run("cite", "legation-sample", "--format", "bibtex", "--db", str(db))
-    assert r.output.startswith("@misc{legationsample,")
+    assert r.output.startswith("@dataset{") and "Curated Sample" in r.output
     r = run("cite", "nope", "--db", str(db))
     assert r.exit_code == 1 and "no source 'nope'" in r.output
 

@@ -40,3 +40,9 @@ def test_help_names_values_plainly(path):
     for bad in ("<bool>", "list[", "<str>", "<int>", "<Path>", "``", "{paths}"):
         assert bad not in r.output, f"{' '.join(path)} --help shows {bad!r}"
     assert not re.search(r"<[a-z_\[\]|., ]+>", r.output), r.output
+
+
+def test_a_usage_error_names_arguments_plainly():
+    r = runner.invoke(app, ["data", "import-dir"])
+    assert r.exit_code == 2
+    assert "Usage: legation data import-dir [OPTIONS] DIRECTORY" in r.output and "{" not in r.output

@@ -113,7 +113,7 @@ def test_cli_fetch_import_dir_and_list(mirror, shared_data, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert "cow-system" in res.output and "states 243" in res.output and "atop" in res.output
-    assert (tmp_path / "u.csv").read_text().startswith("source,name,rows")
+    assert (tmp_path / "u.csv").read_text().startswith("source,name,reason,year,rows")
     with Ledger(db, read_only=True) as led:
         assert led.states().exists(626, date(2012, 1, 1))  # South Sudan, after the bundled list
     res = runner.invoke(app, ["data", "list", "--db", str(db)], env={"COLUMNS": "200"})

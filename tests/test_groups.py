@@ -25,6 +25,7 @@ GROUP_IDS = {
     "AU",
     "UN",
     "GCC",
+    "SLD",
 }
 
 

@@ -28,7 +28,7 @@ exercise,West Germany,France,1987-09,1987-09,1,count,,legation-sample,
 
 def test_new_ledger_is_seeded(ledger):
     assert set(ledger.sources()["id"]) == {"legation-sample", "legation-states", "legation-groups"}
-    assert ledger.count("groups") == 14 and ledger.count("memberships") > 300
+    assert ledger.count("groups") == 15 and ledger.count("memberships") > 300
     assert ledger.count("states") > 150 and ledger.count() == 0
     assert ledger.con.execute("SELECT value FROM meta").fetchall() == [(str(SCHEMA_VERSION),)]
 
@@ -217,6 +217,6 @@ def test_source_citation_and_bibtex(ledger):
     src = ledger.source("legation-sample")
     assert "legation developers" in src.citation
     bib = src.bibtex_entry()
-    assert bib.startswith("@misc{legationsample,") and "url = {https://" in bib
+    assert bib.startswith("@dataset{") and "author = {{The legation developers}}" in bib
     with pytest.raises(LedgerError, match="registered: legation-groups"):
         ledger.source("nope")

@@ -108,16 +108,16 @@ def test_nothing_is_dropped_silently(loaded):
         r.rejected["not a state: territory, afloat or unknown location (source code 1000 and above)"] == 968
     )
     assert r.rejected["in the United States or its territories (host = actor)"] == 113
-    assert r.unresolved["Guam (1008)"] == 106
+    assert r.unresolved["Guam (code 1008)"] == 106
     # occupied Germany (no German state in COW 1945-05-09 to 1955-05-04) is reported, not dropped
-    assert r.unresolved["Germany (260)"] == 5
+    assert r.unresolved["Germany (code 260)"] == 5
     v = reports["us-troops-v015"]
     assert v.rows_read == 14_792 == v.written["engagements"] + v.rows_rejected
-    assert v.unresolved["Afloat (1003)"] == 2 and v.unresolved["UNKNOWN (1099)"] == 14
+    assert v.unresolved["Afloat (code 1003)"] == 2 and v.unresolved["UNKNOWN (code 1099)"] == 14
     b = reports["us-bases"]
     assert (b.rows_read, b.written["engagements"]) == (414, 383)
     assert b.rejected == {"in the United States or its territories (host = actor)": 31}
-    assert b.unresolved["Puerto Rico (2)"] == 19
+    assert b.unresolved["Puerto Rico (code 2)"] == 19
 
 
 def test_bases_are_a_binary_snapshot(loaded):
@@ -181,7 +181,7 @@ def test_dates_codes_and_rejections_on_a_small_file(cow_ledger, write):
         "troops_ad is 0: no troops reported (a covered year without basing)": 1,
         "host not a COW system member on the date": 1,
     }
-    assert report.unresolved == {"Nowhere (no code)": 1, "Guam (1008)": 1, "Germany (260)": 1}
+    assert report.unresolved == {"Nowhere (code none)": 1, "Guam (code 1008)": 1, "Germany (code 260)": 1}
 
 
 @pytest.mark.parametrize(
@@ -264,4 +264,4 @@ def test_every_host_is_a_cow_state(loaded):
     codes = led.query("SELECT DISTINCT partner_ccode FROM engagements WHERE source_id LIKE 'us-troops%'")
     known = set(led.states().spells["code"].to_list())
     assert set(codes["partner_ccode"].to_list()) <= known
-    assert reports["us-troops-v015"].unresolved["Puerto Rico (6)"] == 16
+    assert reports["us-troops-v015"].unresolved["Puerto Rico (code 6)"] == 16

@@ -21,9 +21,10 @@ from legation.api import problems
 from legation.api.access import LedgerAccess
 from legation.api.cache import ResponseCache
 from legation.api.geometry import world_geometry
-from legation.api.routes import catalog, extract, measures, panels, records, reports
+from legation.api.routes import catalog, extract, measures, optimise, panels, records, reports, simulations
 from legation.errors import LedgerError, LegationError
 from legation.ledger import reads
+from legation.ledger.store import no_ledger
 from legation.measures import profiles
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -157,9 +158,7 @@ def create_app(
     ``--allow-host``; ``"*"`` for any); None checks nothing (tests, embedding behind a proxy)."""
     path = Path(db)
     if not path.is_file():
-        raise LedgerError(
-            f"no ledger at {path}: build one with `legation demo --no-serve` or `legation init`"
-        )
+        raise LedgerError(no_ledger(path))
     access = LedgerAccess(path, idle_release=idle_release)
 
     @asynccontextmanager
@@ -186,7 +185,7 @@ def create_app(
     app.add_middleware(ResponseCache, ledger=path)
     app.add_middleware(Guard, max_body=max_upload + records.MULTIPART_OVERHEAD, hosts=allowed_hosts)
 
-    for module in (catalog, records, measures, panels, extract, reports):
+    for module in (catalog, records, measures, panels, extract, reports, simulations, optimise):
         app.include_router(module.router)
 
     @app.get(

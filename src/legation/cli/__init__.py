@@ -5,8 +5,12 @@ from legation.cli import (  # noqa: F401  (registers the commands)
     demo,
     ledger_cmds,
     measures_cmds,
+    model_cmds,
+    optimise_cmds,
     panel_cmds,
+    report_cmds,
     serve,
+    text_cmds,
 )
 from legation.cli.app import app
 

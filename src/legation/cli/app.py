@@ -53,6 +53,10 @@ class Command(TyperCommand):
         _plain_help(self.get_params(ctx))
         super().format_help(ctx, formatter)
 
+    def format_usage(self, ctx: Any, formatter: Any) -> None:  # the usage line of an error, too
+        _plain_help(self.get_params(ctx))
+        super().format_usage(ctx, formatter)
+
 
 class Group(TyperGroup):
     """A command group whose help shows plain value names (`_plain_metavar`)."""
@@ -60,6 +64,10 @@ class Group(TyperGroup):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _plain_help(self.get_params(ctx))
         super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:  # the usage line of an error, too
+        _plain_help(self.get_params(ctx))
+        super().format_usage(ctx, formatter)
 
 
 app = typer.Typer(

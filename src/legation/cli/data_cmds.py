@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -20,10 +21,9 @@ from rich.table import Table
 
 from legation.cli.app import DbOption, Group, app, command, console, err_console
 from legation.errors import ImporterError, LedgerError, LegationError
-from legation.ledger import fetch as fetching
-from legation.ledger import reads
-from legation.ledger.importers import SourceReport, importers, run
-from legation.ledger.store import Ledger
+
+if TYPE_CHECKING:
+    from legation.ledger.importers import SourceReport
 
 data = typer.Typer(
     cls=Group, help="Published datasets: list them, fetch the official files, import a directory."
@@ -34,6 +34,10 @@ app.add_typer(data, name="data")
 @command("list", group=data)
 def list_(db: DbOption = None) -> None:
     """Every source legation can import: version, coverage, files, and what the ledger holds of it."""
+    from legation.ledger import reads
+    from legation.ledger.importers import importers
+    from legation.ledger.store import Ledger
+
     held: dict[str, dict[str, int]] = {}
     try:
         with Ledger(db, read_only=True) as led:
@@ -63,6 +67,9 @@ def fetch(
     ] = None,
 ) -> None:
     """Download the producers' official files (checksum-verified, resumable) into a data directory."""
+    from legation.ledger import fetch as fetching
+    from legation.ledger.importers import importers
+
     chosen = [imp for imp in importers() if not sources or imp.source.id in sources]
     unknown = set(sources or ()) - {imp.source.id for imp in chosen}
     if unknown:
@@ -114,10 +121,19 @@ def import_dir(
 ) -> None:
     """Import every recognised source in DIRECTORY; each source is all-or-nothing, and the first that
     fails stops the run (the sources imported before it stay imported)."""
+    from legation.ledger.importers import importers, run
+    from legation.ledger.store import Ledger
+
     if not directory.is_dir():
         raise typer.BadParameter(f"{directory} is not a directory")
     plan = [(imp, imp.find(directory)) for imp in importers() if not only or imp.source.id in only]
     found = [(imp, files) for imp, files in plan if files is not None]
+    if not found:
+        wanted = f" of {', '.join(only)}" if only else ""
+        raise ImporterError(
+            f"no dataset files{wanted} in {directory}: it must be laid out like the releases "
+            "(atop/atop5_1a.csv, unvotes/un_votes.parquet…; `legation data list` shows each source's files)"
+        )
     reports: list[SourceReport] = []
     with (
         Ledger(db) as led,
@@ -146,10 +162,12 @@ def import_dir(
     if unresolved is not None:
         with unresolved.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
-            w.writerow(["source", "name", "rows"])
+            w.writerow(["source", "name", "reason", "year", "rows"])
             for r in reports:
-                for name, n in r.unresolved.most_common():
-                    w.writerow([r.source, name, n])
+                for (name, why, year), n in sorted(
+                    r.unresolved_rows.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)
+                ):
+                    w.writerow([r.source, name, why, "" if year is None else year, n])
         console.print(f"unresolved names written to {unresolved}")
 
 
@@ -166,6 +184,18 @@ def _stopped(source: str, error: LegationError, rest: list[str], *, done: list[s
     return ImporterError("\n".join(lines))
 
 
+def _unresolved_lines(r: SourceReport) -> list[str]:
+    """One line per unresolved name, commonest first: "Oman: 12 rows, not a state on that date"."""
+    why: dict[str, Counter[str]] = {}
+    for (name, reason, _year), n in r.unresolved_rows.items():
+        why.setdefault(name, Counter())[reason] += n
+    lines = []
+    for name, n in r.unresolved.most_common():
+        reasons = ", ".join(w for w, _ in why.get(name, Counter()).most_common(2))
+        lines.append(f"{name}: {n:,} row{'s' if n != 1 else ''}" + (f", {reasons}" if reasons else ""))
+    return lines
+
+
 def _print_reports(reports: list[SourceReport]) -> None:
     table = Table("source", "rows read", "written", "rejected (reasons)", "unresolved names (rows)", "s")
     for r in reports:
@@ -175,7 +205,7 @@ def _print_reports(reports: list[SourceReport]) -> None:
             rejected += "\n" + "\n".join(f"{n:,} {why}" for why, n in r.rejected.most_common(4))
             if len(r.rejected) > 4:
                 rejected += f"\n… {len(r.rejected) - 4} more reasons"
-        names = "\n".join(f"{name} ({n:,})" for name, n in r.unresolved.most_common(6))
+        names = "\n".join(_unresolved_lines(r)[:6])
         if len(r.unresolved) > 6:
             names += f"\n… {len(r.unresolved) - 6} more names"
         table.add_row(r.source, f"{r.rows_read:,}", written, rejected, names or "—", f"{r.seconds:.1f}")

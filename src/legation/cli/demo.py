@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-from platformdirs import user_data_dir
+from rich.markup import escape
 from rich.table import Table
 
 from legation.cli.app import command, console, stages
-from legation.cli.serve import run_server
-from legation.groups import majors
-from legation.ledger.sample import load_sample
-from legation.ledger.store import Ledger
+
+if TYPE_CHECKING:
+    from legation.ledger.store import Ledger
+
+NEXT_STEPS: tuple[tuple[str, str], ...] = (
+    ("engagements --actor 'United States' --partner Philippines", "one dyad's engagements"),
+    ("sources", "the datasets in the ledger, with their citations"),
+    ("influence --target PHL --years 2000-2024", "who courts the Philippines, by year"),
+    ("cite --format bibtex", "their citations, as BibTeX"),
+    ("network --year 2020 --channel exercise", "the most central states in joint exercises"),
+    ("export demo.csv", "every engagement in the import format"),
+    ("serve", "the dashboard on this ledger"),
+)
+"""Commands the demo suggests, run on its ledger (tests/test_quick.py runs each of them)."""
+
+
+def next_steps(path: Path) -> list[str]:
+    """The commands to try next on the demo's ledger ``path``, each with its ``--db``."""
+    db = shlex.quote(str(path))
+    return [f"legation {cmd} --db {db}" for cmd, _ in NEXT_STEPS]
 
 
 def summary(led: Ledger) -> list[Table]:
     """Engagements per instrument and per year, and the top partners of the three leading major powers
     (the US, China, Russia: the first of `legation.groups.majors`)."""
+    import polars as pl
+
+    from legation.groups import majors
+
     rows = led.engagements()
     by_inst = (
         rows.group_by("instrument")
@@ -59,7 +79,12 @@ def summary(led: Ledger) -> list[Table]:
 @command("demo")
 def demo(
     db: Annotated[
-        Path | None, typer.Option("--db", help="Ledger to build (default: demo.duckdb in the user data dir).")
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Ledger to build (default: demo.duckdb in the user data dir, never the default ledger).",
+            show_default=False,
+        ),
     ] = None,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Start the dashboard after the summary.")
@@ -67,8 +92,12 @@ def demo(
     host: Annotated[str, typer.Option(help="Address for the dashboard.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
 ) -> None:
-    """Build a fresh ledger from the curated sample, print a summary and open the dashboard on it."""
-    path = db or Path(user_data_dir("legation")) / "demo.duckdb"
+    """Build a fresh ledger from the curated sample, print a summary and the commands to try on it,
+    and open the dashboard on it."""
+    from legation.ledger.sample import load_sample
+    from legation.ledger.store import Ledger, demo_path
+
+    path = db or demo_path()
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
     with Ledger(path) as led:
@@ -77,5 +106,16 @@ def demo(
         console.print(f"built {led.path} with {report.rows_written} engagements in {report.seconds:.2f} s")
         for table in summary(led):
             console.print(table)
+    console.print("[bold]Try next on this ledger[/] (each command names it with --db):")
+    for line, (_, what) in zip(next_steps(path), NEXT_STEPS, strict=True):
+        console.print(f"  # {what}\n  {escape(line)}", soft_wrap=True, highlight=False)
+    where = shlex.quote(str(path))
+    console.print(
+        escape(f"or name it once for every command: export LEGATION_DB={where}"),
+        soft_wrap=True,
+        highlight=False,
+    )
     if serve:
+        from legation.cli.serve import run_server
+
         run_server(path, host, port, max_upload_mb=20)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
-import polars as pl
 import typer
 from rich.table import Table
 
 from legation._parse import integer
 from legation.cli.app import DbOption, command, console, stages
-from legation.ledger import export, reads
-from legation.ledger.importing import import_file
-from legation.ledger.store import Ledger
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from legation.ledger.store import Ledger
 
 
 class OutFormat(StrEnum):
@@ -25,14 +27,10 @@ class OutFormat(StrEnum):
     JSON = "json"
 
 
-class FileFormat(StrEnum):
-    CSV = "csv"
-    PARQUET = "parquet"
-
-
 class CiteFormat(StrEnum):
     PLAIN = "plain"
     BIBTEX = "bibtex"
+    CSL_JSON = "csl-json"
 
 
 def _year_or_date(text: str | None) -> date | int | None:
@@ -49,6 +47,8 @@ def _year_or_date(text: str | None) -> date | int | None:
 @command("init")
 def init(db: DbOption = None) -> None:
     """Create the ledger (or migrate an existing one) with the bundled sources, states, groups."""
+    from legation.ledger.store import Ledger
+
     with Ledger(db) as led:
         console.print(f"ledger ready at {led.path} ({led.count('sources')} sources)")
 
@@ -61,18 +61,53 @@ def import_(
         bool,
         typer.Option(
             "--replace-source",
-            help="Let a YAML 'sources:' entry replace a registered source of the same id "
-            "(never one legation bundles).",
+            help="Let a YAML 'sources:' entry, or --citation, replace a registered source of the same "
+            "id (never one legation bundles).",
+        ),
+    ] = False,
+    source_name: Annotated[
+        str | None,
+        typer.Option(
+            "--source-name",
+            help="Register a source of your own with this id (lower-case, e.g. my-notes) in the same "
+            "import, for rows that name it or none (CSV and Parquet).",
+            show_default=False,
+        ),
+    ] = None,
+    citation: Annotated[
+        str | None,
+        typer.Option(
+            help="The citation of the --source-name source (needed when it is new).", show_default=False
+        ),
+    ] = None,
+    accepted_only: Annotated[
+        bool,
+        typer.Option(
+            "--accepted-only",
+            help="Read candidates files from legation extract: import the rows whose accept column says "
+            "yes, under a source registered for the batch.",
         ),
     ] = False,
     db: DbOption = None,
 ) -> None:
     """Import engagement files; each file is all-or-nothing."""
+    from legation.ledger.importing import import_file
+    from legation.ledger.store import Ledger
+
     table = Table("file", "format", "rows", "written", "sources", "seconds")
     with Ledger(db) as led:
         for path in paths:
             with stages(f"importing {path.name}") as progress:
-                r = import_file(led, path, source=source, progress=progress, replace_source=replace_source)
+                r = import_file(
+                    led,
+                    path,
+                    source=source,
+                    progress=progress,
+                    replace_source=replace_source,
+                    accepted_only=accepted_only,
+                    source_name=source_name,
+                    citation=citation,
+                )
             table.add_row(
                 path.name,
                 r.format,
@@ -124,7 +159,10 @@ def engagements(
     limit: Annotated[int | None, typer.Option(help="Show at most this many (table only).")] = 50,
     db: DbOption = None,
 ) -> None:
-    """List engagements; ``--format csv`` prints what `legation import` reads back unchanged."""
+    """List engagements; --format csv prints what legation import reads back unchanged."""
+    from legation.ledger import export
+    from legation.ledger.store import Ledger
+
     with Ledger(db, read_only=True) as led:
         rows = _select(led, actor, partner, instrument, since, until, details=format is not OutFormat.TABLE)
     if format is OutFormat.TABLE:
@@ -163,23 +201,54 @@ def engagements(
     sys.stdout.buffer.flush()
 
 
+Excel = Annotated[
+    bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte-order mark, formulas neutralised.")
+]
+Neutralise = Annotated[
+    bool | None,
+    typer.Option(
+        "--neutralise/--no-neutralise",
+        help="Prefix text cells that start with = + - @ TAB or CR with ' so a spreadsheet shows them as "
+        "text instead of running them (default: on for .xlsx and --excel CSV, off otherwise).",
+        show_default=False,
+    ),
+]
+Cite = Annotated[
+    bool, typer.Option("--cite/--no-cite", help="Write NAME.bib and datapackage.json beside the file.")
+]
+
+
 @command("export")
 def export_(
-    out: Annotated[Path, typer.Argument(help="Output file.")],
-    format: Annotated[FileFormat | None, typer.Option("--format", "-f", help="Default: from suffix.")] = None,
+    out: Annotated[
+        Path,
+        typer.Argument(
+            help="Output file; its extension picks the format: .csv, .parquet, .dta (Stata), .rds (R), "
+            ".feather or .xlsx.",
+            show_default=False,
+        ),
+    ],
     actor: FiltersActor = None,
     partner: FiltersPartner = None,
     instrument: FiltersInstrument = None,
     since: FiltersSince = None,
     until: FiltersUntil = None,
+    excel: Excel = False,
+    neutralise: Neutralise = None,
+    cite: Cite = True,
     db: DbOption = None,
 ) -> None:
-    """Export engagements to CSV or Parquet in the import format."""
-    fmt = format or (FileFormat.PARQUET if out.suffix.lower() in (".parquet", ".pq") else FileFormat.CSV)
+    """Export engagements in the import format, with their citations beside the file.
+
+    CSV and Parquet read back unchanged with legation import; Stata files carry variable labels."""
+    from legation.ledger import export, outputs
+    from legation.ledger.store import Ledger
+
+    outputs.format_for(out)  # refuse an unknown extension before reading the ledger
     with Ledger(db, read_only=True) as led:
         rows = _select(led, actor, partner, instrument, since, until, details=True)
-    export.write(rows, out, fmt.value)
-    console.print(f"wrote {rows.height:,} engagements to {out}")
+        written = export.to_file(led, rows, out, excel=excel, neutralise=neutralise, cite=cite)
+    console.print(f"wrote {rows.height:,} engagements to " + ", ".join(str(p) for p in written))
 
 
 @command("sources")
@@ -187,13 +256,23 @@ def sources(
     format: Annotated[OutFormat, typer.Option("--format", "-f")] = OutFormat.TABLE,
     db: DbOption = None,
 ) -> None:
-    """List the datasets in the ledger with version, coverage and licence."""
+    """List the datasets in the ledger with version, coverage, licence and the rows each holds in
+    every table (engagements, votes, attributes, states...)."""
+    import polars as pl
+
+    from legation.ledger import reads
+    from legation.ledger.store import Ledger
+
     with Ledger(db, read_only=True) as led:
         frame = led.sources()
-        counts = {sid: n.get("engagements", 0) for sid, n in reads.rows_by_table(led).items()}
+        held = reads.rows_by_table(led)
+    tables = sorted({t for n in held.values() for t in n} | {"engagements"})
     if format is not OutFormat.TABLE:
         frame = frame.with_columns(
-            pl.col("id").replace_strict(counts, default=0, return_dtype=pl.Int64).alias("engagements")
+            pl.col("id")
+            .replace_strict({sid: n.get(t, 0) for sid, n in held.items()}, default=0, return_dtype=pl.Int64)
+            .alias(t)
+            for t in tables
         )
         if format is OutFormat.CSV:
             frame = frame.with_columns(pl.col("coverage_actors").cast(pl.List(pl.String)).list.join(" "))
@@ -201,27 +280,49 @@ def sources(
         else:
             sys.stdout.write(frame.write_json())
         return
-    table = Table("id", "name", "version", "coverage", "engagements", "licence")
+    table = Table("id", "version", "coverage", "rows held", caption="names and licences: --format csv")
+    table.columns[0].no_wrap = True
     for r in frame.iter_rows(named=True):
-        cov = f"{r['coverage_start'] or '…'}–{r['coverage_end'] or '…'}"
+        if r["coverage_start"] or r["coverage_end"]:
+            cov = f"{r['coverage_start'] or '…'}–{r['coverage_end'] or '…'}"
+        else:
+            cov = "—"
         if r["coverage_actors"]:
             cov += f" (actors {', '.join(map(str, r['coverage_actors']))})"
-        table.add_row(r["id"], r["name"], r["version"], cov, f"{counts.get(r['id'], 0):,}", r["licence"])
+        rows = held.get(r["id"], {})
+        shown = "\n".join(f"{n:,} {_TABLE_WORDS.get(t, t)}" for t, n in sorted(rows.items())) or "0"
+        table.add_row(r["id"], r["version"], cov, shown)
     console.print(table)
+
+
+_TABLE_WORDS = {
+    "dyad_attributes": "dyad values",
+    "state_attributes": "state values",
+    "roll_calls": "roll calls",
+}
 
 
 @command("cite")
 def cite(
     source: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")] = None,
-    format: Annotated[CiteFormat, typer.Option("--format", "-f")] = CiteFormat.PLAIN,
+    format: Annotated[
+        CiteFormat, typer.Option("--format", "-f", help="plain lines, BibTeX entries or CSL-JSON.")
+    ] = CiteFormat.PLAIN,
     db: DbOption = None,
 ) -> None:
-    """Print the citation of every dataset (or of the named ones)."""
+    """Print the citation of every dataset (or of the named ones): as lines, BibTeX or CSL-JSON.
+
+    BibTeX and CSL-JSON give each work a source asks to be cited (articles, books, dataset
+    releases), each once; both import into Zotero."""
+    from legation.ledger import citations
+    from legation.ledger.store import Ledger
+
     with Ledger(db, read_only=True) as led:
         ids = source or led.sources()["id"].to_list()
         found = [led.source(i) for i in ids]
-    for s in found:
-        if format is CiteFormat.BIBTEX:
-            sys.stdout.write(s.bibtex_entry() + "\n\n")
-        else:
-            sys.stdout.write(s.citation_line() + "\n")
+    if format is CiteFormat.BIBTEX:
+        sys.stdout.write(citations.bibtex(found))
+    elif format is CiteFormat.CSL_JSON:
+        sys.stdout.write(json.dumps(citations.csl_json(found), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("".join(s.citation_line() + "\n" for s in found))

@@ -1,14 +1,18 @@
-"""Export engagements in the import format, so that what legation writes it reads back unchanged."""
+"""Export engagements in the import format, so that what legation writes it reads back unchanged;
+`to_file` writes them in any output format with their citations beside the file."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 import polars as pl
 
 from legation.errors import InvalidValueError
 from legation.ledger.records import COLUMNS
+
+if TYPE_CHECKING:
+    from legation.ledger.store import Ledger
 
 _SHOWN = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
 
@@ -67,3 +71,28 @@ def write(
         frame.write_json(target)  # type: ignore[arg-type]
     else:
         raise InvalidValueError(f"unknown format {fmt!r}; use csv, parquet or json")
+
+
+def to_file(
+    ledger: Ledger,
+    engagements: pl.DataFrame,
+    path: str | Path,
+    *,
+    excel: bool = False,
+    neutralise: bool | None = None,
+    cite: bool = True,
+) -> list[Path]:
+    """Write stored engagements (`Ledger.engagements(details=True)`) in the import format, in the
+    format ``path``'s extension names (`outputs.FORMATS`), with ``.bib`` and ``datapackage.json``
+    beside it (``cite``) citing the sources the rows come from; returns the paths written."""
+    from legation.ledger import datapackage, outputs
+
+    frame = to_import_format(engagements)
+    sources = ledger.registered(sorted(set(engagements["source_id"].to_list())))
+    title = f"legation engagements, {frame.height:,} rows"
+    out = outputs.write(
+        frame, path, descriptions=outputs.IMPORT_FORMAT, title=title, excel=excel, neutralise=neutralise
+    )
+    if not cite:
+        return [out]
+    return [out, *datapackage.write(out, frame, sources, descriptions=outputs.IMPORT_FORMAT, title=title)]

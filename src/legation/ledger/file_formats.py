@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -62,11 +62,11 @@ def _text(data: bytes, path: Path) -> str:
         ) from e
 
 
-def read_csv(data: bytes, path: Path, default_source: str | None) -> pl.DataFrame:
+def read_csv(data: bytes, path: Path, default_source: str | None, extra: Sequence[str] = ()) -> pl.DataFrame:
     """The file's records with ``_line``, the line each record starts on; the structure is checked
     first (`_records`), so polars only reads a file whose every record has the header's fields."""
     text = _text(data, path)
-    starts = _records(text, path, default_source)
+    starts = _records(text, path, default_source, extra)
     try:
         df = pl.read_csv(io.StringIO(text), infer_schema=False)
     except pl.exceptions.PolarsError as e:
@@ -79,7 +79,7 @@ def read_csv(data: bytes, path: Path, default_source: str | None) -> pl.DataFram
     return df.with_columns(pl.Series("_line", starts, pl.Int64))
 
 
-def _records(text: str, path: Path, default_source: str | None) -> list[int]:
+def _records(text: str, path: Path, default_source: str | None, extra: Sequence[str] = ()) -> list[int]:
     """The line each record starts on, after checking that every record has the header's fields,
     that no line ends in a bare carriage return and that the file is not cut off: a file that ends
     without a line break must end with a closing quote (a last field known to be complete)."""
@@ -92,7 +92,7 @@ def _records(text: str, path: Path, default_source: str | None) -> list[int]:
         header = next(reader, None)
         if header is None or not any(h.strip() for h in header):
             raise InputError([Problem("", "", "the file has no header", row=1)], file=file)
-        check_columns(header, default_source, file)
+        check_columns(header, default_source, file, extra)
         n, prev = len(header), reader.line_num
         for record in reader:
             line = prev + 1

@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
+from pydantic import ValidationError
 
 from legation.errors import InputError, Problem
+from legation.ledger import candidates
 from legation.ledger.digest import sha256_bytes
 from legation.ledger.file_formats import read_csv, read_parquet, read_yaml
-from legation.ledger.sources import Source
+from legation.ledger.sources import BUNDLED, Source
 from legation.ledger.store import Ledger
 from legation.ledger.validate import MAX_PROBLEMS, check_columns, validate_frame
 from legation.ledger.writing import (
@@ -67,19 +69,81 @@ def import_file(
     progress: Progress | None = None,
     name: str | None = None,
     replace_source: bool = False,
+    accepted_only: bool = False,
+    source_name: str | None = None,
+    citation: str | None = None,
 ) -> ImportReport:
     """Import one engagement file into ``ledger``; ``source`` fills rows with no source. ``name``
     (an uploaded file's own name) stands for ``path`` in problems and in the ledger's import log.
 
     A YAML ``sources:`` entry may add a source; one whose id is registered already with other
-    fields is refused unless ``replace_source`` (the sources legation bundles, never)."""
+    fields is refused unless ``replace_source`` (the sources legation bundles, never). A CSV or
+    Parquet file names its own with ``source_name`` and ``citation``: a minimal source
+    (`user_source`) registered in the import's transaction, filling rows with no source unless
+    ``source`` is given. ``accepted_only`` reads a reviewed candidates CSV (`candidates.py`): its
+    accepted rows, under a source registered for the batch unless ``source`` or ``source_name``
+    names one."""
     path = Path(path)
+    own = _own_source(ledger, path, source_name, citation, replace_source)
     if name is None:
-        return _import_file(ledger, path, source, progress, str(path), replace_source)
+        return _import_file(ledger, path, source, progress, str(path), replace_source, accepted_only, own)
     try:
-        return _import_file(ledger, path, source, progress, name, replace_source)
+        return _import_file(ledger, path, source, progress, name, replace_source, accepted_only, own)
     except InputError as e:
         raise e.renamed(str(path), name) from None
+
+
+def user_source(source_id: str, citation: str) -> Source:
+    """The minimal source an analyst's file registers: its id and citation. Its coverage is not
+    stated, so the file's rows are what the source recorded, not a census."""
+    return Source(
+        id=source_id,
+        name=source_id,
+        version="user",
+        citation=citation,
+        coverage_note="Recorded by the user who imported it: not a census.",
+    )
+
+
+def _own_source(
+    ledger: Ledger, path: Path, source_name: str | None, citation: str | None, replace: bool
+) -> tuple[Source | None, str | None]:
+    """The source a file names with ``source_name`` and ``citation``: (the source to register, or
+    None when the ledger holds it already; its id). Refused without a citation for a new id, for a
+    YAML file (its ``sources:`` list does this), and for a registered id with another citation
+    unless ``replace`` (never a bundled source)."""
+    file = str(path)
+    if source_name is None:
+        if citation is not None:
+            raise InputError([Problem("source", citation, "a citation needs --source-name ID")], file=file)
+        return None, None
+    if FORMATS.get(path.suffix.lower()) == "yaml":
+        raise InputError(
+            [Problem("source", source_name, "a YAML file declares its sources in its 'sources:' list")],
+            file=file,
+        )
+    (old,) = ledger.registered([source_name]) or (None,)
+    if citation is None:
+        if old is None:
+            raise InputError(
+                [Problem("source", source_name, "a new source needs its citation (--citation TEXT)")],
+                file=file,
+            )
+        return None, old.id
+    try:
+        new = user_source(source_name, citation)
+    except ValidationError as e:
+        why = "; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())
+        raise InputError([Problem("source", source_name, why)], file=file) from None
+    if old is None or old.citation == citation:
+        return (new if old is None else None), source_name
+    if source_name in {s.id for s in BUNDLED}:
+        msg = "a source legation bundles; give yours another id"
+    elif not replace:
+        msg = "registered already with another citation; give another id, or --replace-source"
+    else:
+        return old.model_copy(update={"citation": citation}), source_name
+    raise InputError([Problem("source", source_name, msg)], file=file)
 
 
 def _import_file(
@@ -89,8 +153,13 @@ def _import_file(
     progress: Progress | None,
     name: str,
     replace_source: bool,
+    accepted_only: bool = False,
+    own: tuple[Source | None, str | None] = (None, None),
 ) -> ImportReport:
     t0 = time.perf_counter()
+    register, own_id = own
+    sources: list[Source] = [register] if register is not None else []
+    source = source or own_id
     note = progress or (lambda _stage: None)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -104,18 +173,51 @@ def _import_file(
     if not data:
         raise InputError([Problem("", "", "the file is empty")], file=str(path))
     note("validating")
-    sources: list[Source] = []
-    if fmt == "yaml":
+    if accepted_only:
+        rows, batch, has_details = _accepted(ledger, data, path, fmt, source, name, sources)
+        sources = sources or batch
+    elif fmt == "csv" and candidates.is_candidates(data):
+        raise InputError(
+            [
+                Problem(
+                    "accept",
+                    None,
+                    "a candidates file from legation extract: review it, then import "
+                    "the accepted rows with --accepted-only",
+                )
+            ],
+            file=str(path),
+        )
+    elif fmt == "yaml":
         rows, sources, has_details = read_yaml(ledger, data, path, source, replace_source)
     else:
         frame = read_csv(data, path, source) if fmt == "csv" else read_parquet(data, path, source)
         has_details = "details" in frame.columns
-        rows = validate_frame(ledger, frame, str(path), source, "line" if fmt == "csv" else "row")
+        rows = validate_frame(
+            ledger, frame, str(path), source, "line" if fmt == "csv" else "row", [s.id for s in sources]
+        )
     note("writing")
     digest = sha256_bytes(data)
     report = _write(ledger, rows, digest, fmt, sources, name, has_details=has_details)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _accepted(
+    ledger: Ledger, data: bytes, path: Path, fmt: str, source: str | None, name: str, own: list[Source]
+) -> tuple[pl.DataFrame, list[Source], bool]:
+    """The checked rows a reviewer accepted in a candidates CSV, with the batch's new source (``own``,
+    the source the import names, when it registers one)."""
+    if fmt != "csv":
+        raise InputError(
+            [Problem("", path.suffix, "accepted-only imports read the CSV that legation extract writes")],
+            file=str(path),
+        )
+    batch = own or ([] if source else [candidates.batch_source(sha256_bytes(data), name)])
+    default = source or batch[0].id
+    frame = candidates.accepted(read_csv(data, path, default, candidates.REVIEW_COLUMNS), str(path))
+    rows = validate_frame(ledger, frame, str(path), default, "line", new_sources=[s.id for s in batch])
+    return rows, batch, "details" in frame.columns
 
 
 def import_frame(

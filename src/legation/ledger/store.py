@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import shlex
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,28 @@ def default_path() -> Path:
     return Path(env) if env else Path(user_data_dir("legation")) / "ledger.duckdb"
 
 
+def demo_path() -> Path:
+    """Where `legation demo` builds its ledger unless told otherwise: ``demo.duckdb`` in the user's data
+    directory, beside the default ledger and never it (the demo rebuilds its file from scratch)."""
+    return Path(user_data_dir("legation")) / "demo.duckdb"
+
+
+def no_ledger(path: Path) -> str:
+    """Why a missing ledger file cannot be read, and what helps: the demo's ledger when it exists (it
+    is not the default ledger), else the commands that build one."""
+    demo = demo_path()
+    if demo.is_file() and demo.resolve() != path.resolve():
+        where = shlex.quote(str(demo))
+        return (
+            f"no ledger at {path}; the demo's ledger is {demo}: add --db {where} (or set "
+            f"LEGATION_DB={where}), or create this one with `legation init` and `legation import FILE`"
+        )
+    return (
+        f"no ledger at {path}; create it with `legation init` and `legation import FILE`, or build the "
+        "demo's ledger from the curated sample with `legation demo --no-serve` and pass the --db it prints"
+    )
+
+
 @overload
 def to_frame(table: pa.Table, as_: Literal["polars"]) -> pl.DataFrame: ...
 @overload
@@ -85,7 +108,7 @@ class Ledger:
         self.closed = False
         self._depth = 0  # transactions open: only the outermost begins and ends one
         if read_only and not self.path.exists():
-            raise LedgerError(f"no ledger at {self.path}: run `legation init` or `legation demo`")
+            raise LedgerError(no_ledger(self.path))
         if not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,8 +130,10 @@ class Ledger:
         one at another version; refuse a ledger that lacks one of its tables."""
         try:
             # DuckDB prints a progress bar on stdout for statements over 2 s: it would corrupt what
-            # the CLI and the benchmarks write there
-            self.con.execute("SET enable_progress_bar = false")
+            # the CLI and the benchmarks write there. In a Jupyter kernel without ipywidgets DuckDB
+            # refuses the setting, and shows no bar there anyway
+            with contextlib.suppress(duckdb.InvalidInputException):
+                self.con.execute("SET enable_progress_bar = false")
             if read_only:
                 found = schema.version(self.con)
                 if found > schema.SCHEMA_VERSION:

@@ -67,14 +67,20 @@ class _Problems:
 
 
 def unknown_source_message(known: Iterable[str]) -> str:
-    return f"unknown source; register it first (a YAML 'sources:' entry). Known: {', '.join(sorted(known))}"
+    return (
+        "unknown source; register it first (import with --source-name ID --citation TEXT, or a YAML "
+        f"'sources:' entry). Known: {', '.join(sorted(known))}"
+    )
 
 
-def check_columns(cols: Sequence[str], default_source: str | None, file: str) -> None:
+def check_columns(
+    cols: Sequence[str], default_source: str | None, file: str, extra: Sequence[str] = ()
+) -> None:
     """Refuse a header that lacks a required column, repeats one or names an unknown one (``_line``
-    included: legation numbers the rows itself); at most `MAX_PROBLEMS` problems are listed."""
+    included: legation numbers the rows itself; ``extra`` names columns a caller reads itself, such
+    as a candidates file's review columns); at most `MAX_PROBLEMS` problems are listed."""
     missing = [c for c in REQUIRED if c not in cols and not (c == "source" and default_source)]
-    unknown = [c for c in cols if c not in COLUMNS]
+    unknown = [c for c in cols if c not in COLUMNS and c not in extra]
     twice = [c for c, n in Counter(c for c in cols if c in COLUMNS).items() if n > 1]
     total = len(missing) + len(unknown) + len(twice)
     if total:
@@ -101,12 +107,17 @@ def check_types(schema: pl.Schema, file: str) -> None:
 
 
 def validate_frame(
-    ledger: Ledger, df: pl.DataFrame, file: str, default_source: str | None, row_label: str
+    ledger: Ledger,
+    df: pl.DataFrame,
+    file: str,
+    default_source: str | None,
+    row_label: str,
+    new_sources: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Check every row; return the stored columns (plus ``_line``) or raise every problem found.
 
     ``df`` holds the columns of the import format and an integer ``_line`` giving each row's
-    position in the file.
+    position in the file; ``new_sources`` are ids the same import registers.
     """
     cols = [c for c in df.columns if c != "_line"]
     check_columns(cols, default_source, file)
@@ -152,7 +163,7 @@ def validate_frame(
         df = _map(
             df, bad, f"{side}_kind", pl.col(f"{side}_kind"), fields.parse_kind, {f"{side}_kind": pl.String}
         )
-    known = ledger.sources()["id"].to_list()
+    known = ledger.sources()["id"].to_list() + list(new_sources)
     bad.add(
         df,
         pl.col("source").is_not_null() & ~pl.col("source").is_in(known),

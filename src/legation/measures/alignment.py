@@ -75,17 +75,40 @@ def _votes(
     return reads.votes(ledger, source, span, by_issue=by_issue, important_only=important_only, states=states)
 
 
-def _block(g: pl.DataFrame) -> dict[str, np.ndarray]:
-    """All measures for one year (and issue): the pairs i < j that share at least one roll call."""
-    states, m = vote_matrix(g)
+def _pair_counts(
+    states: np.ndarray, m: np.ndarray, involving: Sequence[int] | None
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], np.ndarray]]:
+    """``i, j, n``: the pairs i < j (indices into ``states``) and n[k, l], the roll calls where i voted
+    k and j voted l. With ``involving``, only the pairs with at least one of those states: their rows
+    of the product alone, so a few patrons against everyone cost a few rows, not the whole square."""
     ind = [(m == k).astype(np.float64) for k in (1, 2, 3)]  # yes, abstain, no
-    c = [[np.empty(0)] * 3 for _ in range(3)]  # c[k][l][i, j]: roll calls where i voted k and j voted l
-    for k in range(3):
-        for ll in range(k, 3):
-            c[k][ll] = ind[k] @ ind[ll].T
-            c[ll][k] = c[k][ll].T
-    i, j = np.triu_indices(states.size, k=1)
-    n = {(k, ll): c[k][ll][i, j] for k in range(3) for ll in range(3)}
+    if involving is None:
+        c = [[np.empty(0)] * 3 for _ in range(3)]  # c[k][l][i, j]: i voted k and j voted l
+        for k in range(3):
+            for ll in range(k, 3):
+                c[k][ll] = ind[k] @ ind[ll].T
+                c[ll][k] = c[k][ll].T
+        i, j = np.triu_indices(states.size, k=1)
+        return i, j, {(k, ll): c[k][ll][i, j] for k in range(3) for ll in range(3)}
+    rows = np.flatnonzero(np.isin(states, np.asarray(involving)))
+    part = {(k, ll): ind[k][rows] @ ind[ll].T for k in range(3) for ll in range(3)}  # rows × states
+    r, other = np.divmod(np.arange(rows.size * states.size), states.size)
+    a = rows[r]
+    keep = (other != a) & (~np.isin(other, rows) | (a < other))  # each pair once
+    r, a, other = r[keep], a[keep], other[keep]
+    swap = other < a  # as ccode1 < ccode2: the pair's counts transposed
+    i, j = np.where(swap, other, a), np.where(swap, a, other)
+    raw = {kl: v[r, other] for kl, v in part.items()}
+    n = {(k, ll): np.where(swap, raw[ll, k], raw[k, ll]) for k in range(3) for ll in range(3)}
+    order = np.lexsort((j, i))
+    return i[order], j[order], {kl: v[order] for kl, v in n.items()}
+
+
+def _block(g: pl.DataFrame, involving: Sequence[int] | None = None) -> dict[str, np.ndarray]:
+    """All measures for one year (and issue): the pairs i < j that share at least one roll call
+    (with ``involving``, only those with at least one of these states)."""
+    states, m = vote_matrix(g)
+    i, j, n = _pair_counts(states, m, involving)
     joint = np.sum(list(n.values()), axis=0)  # counts: exact in any order
     keep = joint > 0
     i, j, joint = i[keep], j[keep], joint[keep]
@@ -129,6 +152,7 @@ def dyad_alignment(
     by_issue: bool = False,
     important_only: bool = False,
     states: Sequence[int] | None = None,
+    involving: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     """UN voting alignment per unordered pair of states (``ccode1 < ccode2``) and year.
 
@@ -154,7 +178,9 @@ def dyad_alignment(
     several codes counts under each, and one with none is left out, so ``n_joint`` summed over issues
     can be larger or smaller than the overall ``n_joint``. ``important_only`` keeps the roll calls
     the US State Department marked important. Roll calls without a date are left out. ``states``
-    keeps only the pairs among those COW codes (the measures of a pair do not depend on other states).
+    keeps only the pairs among those COW codes (the measures of a pair do not depend on other states);
+    ``involving`` keeps the pairs with at least one of them (a patron with every state: what
+    `excess` needs of the patrons, at a fraction of the cost of every pair).
     """
     if years[0] > years[1]:
         raise MeasureError(f"years {tuple(years)}: the first must not be after the last")
@@ -165,7 +191,7 @@ def dyad_alignment(
     groups = votes.partition_by(keys, as_dict=True, maintain_order=False)
     for key in sorted(groups):  # blocks come out sorted by (ccode1, ccode2): no sort of the result
         g = groups[key]
-        block = _block(g)
+        block = _block(g, involving)
         rows = block["ccode1"].size
         if not rows:
             continue

@@ -17,6 +17,11 @@ documented default weights or weights fitted to UN voting alignment (`weights.fi
 Channels come from the registry (`legation.panel.channels`): the research set over the published
 datasets (`influence`), or one channel per instrument over the ledger's own engagements
 (`ledger_influence`); both go through the same stocks, scores and composite.
+
+This is **v1**, kept for comparison. The default index is **v2** (`legation.measures.influence_v2`):
+graded ATOP obligations, a fixed reference scale per channel instead of the yearly maximum, and weights
+chosen on how well each channel's changes foretell shifts in UN voting. ``index="v1"`` selects v1 in
+`influence` and `composite`.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from legation.errors import InvalidValueError
 from legation.ledger.store import Ledger
+from legation.measures import influence_v2
 from legation.panel.channels import (
     INFLUENCE,
     Channel,
@@ -47,6 +54,31 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 """Default composite weights: commitments first (alliances), then the material channel (arms), then
 presence and contact. A judgement, documented in docs/influence.md; `weights.fit_weights` gives fitted
 ones."""
+
+INDEXES: tuple[str, ...] = ("v2", "v1")
+"""The index versions, the default first."""
+
+DEFAULT_INDEX = INDEXES[0]
+
+MEANING = (
+    "How much a patron's military engagements tie a target to it (0-1): graded alliance obligations "
+    "and joint exercises, each as volume x the target's reliance on the patron, weighted by how well "
+    "their changes foretold targets moving towards the patron at the UN (docs/validation.md)."
+)
+"""What the default index means, in one line, for the faces (CLI, API, dashboard)."""
+
+
+def default_weights(index: str = DEFAULT_INDEX) -> dict[str, float]:
+    """The default composite weights of an index version."""
+    return dict(influence_v2.DEFAULT_WEIGHTS if check_index(index) == "v2" else DEFAULT_WEIGHTS)
+
+
+def check_index(index: str) -> str:
+    """``index`` if it is a known version; an error naming the known ones otherwise."""
+    if index not in INDEXES:
+        raise InvalidValueError(f"unknown index version {index!r}; use one of {', '.join(INDEXES)}")
+    return index
+
 
 ChannelLike = str | Channel
 """A research channel by name, or any `Channel` (a ledger channel from `ledger_channels`)."""
@@ -111,12 +143,14 @@ def composite(
     weights: Mapping[str, float] | None = None,
     *,
     coverage: pl.DataFrame | None = None,
+    index: str = DEFAULT_INDEX,
 ) -> pl.DataFrame:
     """Wide frame ``patron, target, year, score_<channel>…, influence``: the weighted mean of the
-    channel scores available for each dyad-year. With ``coverage`` (from `coverage_grid`), a channel
-    the patron's sources record counts as 0 where the dyad has no stock, and NA (left out of the mean)
-    where they do not; without it, only channels with a stock enter."""
-    w = dict(weights or DEFAULT_WEIGHTS)
+    channel scores available for each dyad-year (default weights: those of ``index``). With
+    ``coverage`` (from `coverage_grid`), a channel the patron's sources record counts as 0 where the
+    dyad has no stock, and NA (left out of the mean) where they do not; without it, only channels with
+    a stock enter."""
+    w = dict(weights or default_weights(index))
     channels = [c for c in w if w[c] > 0]
     wide = scores.filter(pl.col("channel").is_in(channels)).pivot(
         "channel", index=["patron", "target", "year"], values="score"
@@ -149,15 +183,20 @@ def influence(
     years: tuple[int, int] = MEASURE_YEARS,
     weights: Mapping[str, float] | None = None,
     channels: Sequence[str] | None = None,
+    index: str = DEFAULT_INDEX,
 ) -> pl.DataFrame:
-    """The composite influence of every patron on every target, per year, on the research channels
-    (see the module docstring)."""
-    chosen = list(channels or (weights or DEFAULT_WEIGHTS).keys())
-    scores = channel_scores(ledger, years, chosen)
+    """The composite influence of every patron on every target, per year, on the research channels:
+    index v2 by default (`influence_v2`), v1 with ``index="v1"`` (see the module docstring)."""
+    defaults = default_weights(index)
+    chosen = list(channels or (weights or defaults).keys())
+    if index == "v2":
+        scores = influence_v2.channel_scores(ledger, years, chosen)
+    else:
+        scores = channel_scores(ledger, years, chosen)
     patrons = scores["patron"].unique().to_list() if scores.height else []
     cover = coverage_grid(ledger, years, patrons, chosen)
-    w = weights or {c: DEFAULT_WEIGHTS.get(c, 0.0) for c in chosen}
-    return composite(scores, w, coverage=cover)
+    w = weights or {c: defaults.get(c, 0.0) for c in chosen}
+    return composite(scores, w, coverage=cover, index=index)
 
 
 def ledger_influence(

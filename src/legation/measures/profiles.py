@@ -24,12 +24,11 @@ from legation.measures import networks as nw
 from legation.measures.alignment import dyad_alignment
 from legation.measures.risk import arms_dependency, hhi_table
 from legation.measures.scores import defence_networks
+from legation.measures.window import NO_ENGAGEMENTS, ledger_years, research_years
 from legation.panel.channels import (
     CHANNELS,
-    INFLUENCE,
     NETWORKS,
     basis,
-    common_years,
     ledger_channels,
     one_per_fact,
     span,
@@ -38,22 +37,7 @@ from legation.years import VIEW_YEARS
 
 RESEARCH_YEARS = VIEW_YEARS
 """The window of the views (`legation.years.VIEW_YEARS`): profiles, alignment with the majors, arms
-profiles; the index is cut further to the years all its channels cover."""
-
-NO_ENGAGEMENTS = "the ledger has no engagements; import some (`legation import FILE`), or run `legation demo`"
-
-
-def ledger_years(led: Ledger) -> tuple[int, int]:
-    """The span every instrument the ledger records covers, from the first to the last year."""
-    spans = [s for ch in ledger_channels(led).values() if (s := span(led, ch)) is not None]
-    if not spans:
-        raise NeedsDataError(NO_ENGAGEMENTS)
-    return min(lo for lo, _ in spans), max(hi for _, hi in spans)
-
-
-def research_years(led: Ledger) -> tuple[int, int]:
-    """The years every research channel of the index covers inside `RESEARCH_YEARS`."""
-    return common_years(led, INFLUENCE, RESEARCH_YEARS)
+profiles; the index is cut further to the years all its channels cover (`window.research_years`)."""
 
 
 def influence(led: Ledger, years: tuple[int, int] | None = None) -> tuple[pl.DataFrame, str]:
@@ -96,9 +80,51 @@ def national_scores(led: Ledger, year: int) -> pl.DataFrame:
 
 
 def network_channels(led: Ledger) -> list[str]:
-    """Channels with data: research ones whose dataset is present, then every instrument recorded."""
+    """Channels with data, each once: research ones whose dataset is present, then every other
+    instrument recorded (an instrument named like a research channel is drawn from its dataset)."""
     research = [c for c in NETWORKS if reads.has_data(led, [CHANNELS[c].source])]
-    return research + sorted(ledger_channels(led))
+    return research + [c for c in sorted(ledger_channels(led)) if c not in research]
+
+
+def network_choices(led: Ledger) -> list[dict[str, Any]]:
+    """``name, label, origin, first, last`` of each of `network_channels`: where its ties come from and
+    the years they cover (inside `RESEARCH_YEARS`), for a menu."""
+    own = ledger_channels(led)
+    out = []
+    for name in network_channels(led):
+        if name in NETWORKS and reads.has_data(led, [CHANNELS[name].source]):
+            origin = CHANNELS[name].source  # the one dataset `network_edges` reads
+            src = led.source(origin)
+            years = (src.coverage_start or RESEARCH_YEARS[0], src.coverage_end or RESEARCH_YEARS[1])
+        else:
+            origin, years = "ledger engagements", span(led, own[name]) or RESEARCH_YEARS
+        first, last = max(years[0], RESEARCH_YEARS[0]), min(years[1], RESEARCH_YEARS[1])
+        out.append(
+            {"name": name, "label": f"{name} ({origin})", "origin": origin, "first": first, "last": last}
+        )
+    return out
+
+
+def default_network(led: Ledger) -> dict[str, Any]:
+    """The channel and year the network page opens on, chosen so it shows something: the first
+    research channel in its last covered year; on a ledger of engagements only, the instrument that
+    ties the most states, in the year its network has the most states (the latest on a tie)."""
+    choices = network_choices(led)
+    if not choices:
+        raise NeedsDataError(NO_ENGAGEMENTS)
+    first = choices[0]
+    if first["name"] in NETWORKS and first["origin"] != "ledger engagements":
+        return {"channel": first["name"], "year": first["last"]}
+
+    def reach(c: dict[str, Any]) -> tuple[int, str]:
+        rows = reads.positive_counts(led, c["name"], c["last"])
+        return pl.concat([rows["ccode1"], rows["ccode2"]]).n_unique(), c["name"]
+
+    best = max(choices, key=reach)
+    edges = nw.ledger_edges(led, best["name"], (best["first"], best["last"]))
+    ends = pl.concat([edges.select("year", c=pl.col(k)) for k in ("ccode1", "ccode2")]).unique()
+    sizes = ends.group_by("year").len().sort("len", "year", descending=True)
+    return {"channel": best["name"], "year": sizes["year"][0] if sizes.height else best["last"]}
 
 
 def network_edges(led: Ledger, channel: str, year: int) -> tuple[pl.DataFrame, bool, str]:

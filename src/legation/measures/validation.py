@@ -1,25 +1,29 @@
-"""Validation: does a patron's influence on a target predict how the target votes at the UN?
+"""Validation v2: does the influence index tell how a target votes at the UN, and — the test that
+matters — do its *changes* foretell shifts in how the target votes?
 
-For each target-year, the patrons' influence on the target is compared with the target's **excess**
-agreement with each patron (agreement minus the patron's mean agreement with every state that year:
-raw agreement would rank the most popular voter, not the closest partner). Reported, with bootstrap
-95% intervals over targets:
+The outcome is the target's **excess** agreement with each patron (agreement minus the patron's mean
+agreement with every state that year; `alignment.excess`). Every predictor is fitted (weights, vote
+models, thresholds) on the training years only and scored on the test years; each statistic comes
+with a 95% bootstrap interval resampling targets (`bootstrap.Resampler`, shared by every statistic,
+so differences are paired). v1 and v2 are scored side by side, with each channel, the graded ATOP
+obligation count and baselines:
 
-- within-target Spearman ρ, averaged over the target-years where the predictor tells the patrons
-  apart (does influence order the patrons as the target's votes do?), with the share of such
-  target-years ("informative");
-- pooled Spearman ρ over all patron-target-years;
-- top-1 accuracy: is the most influential patron the one the target agrees with most, in excess terms
-  (ties in influence count as a fractional hit, 1/k, as a random tie-break would).
+- **(a) levels**: within-target Spearman ρ over the patrons, averaged over every test target-year
+  (a flat predictor counts as ρ = 0); the persistence baseline (last year's excess) and the
+  out-of-sample increment of persistence + predictor (least squares fitted on training years) over it;
+- **(b) shift AUC** at h = 3 and 5 (`shift`): the primary test;
+- **(c) forecast gain**: AUC for the sign of the shift with the predictor's change and level added to
+  the vote-history model, minus the model's own;
+- **(d) event study** (`event_study`): excess agreement after a jump, against matched controls, and
+  the pre-trend.
 
-Weights are fitted on the training years only and evaluated on the test years.
+docs/validation.md explains each test and gives the result.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -27,186 +31,365 @@ import polars as pl
 from legation.groups import majors
 from legation.ledger import reads
 from legation.ledger.store import Ledger
+from legation.measures import event_study, influence_v2, shift
 from legation.measures import influence as inf
 from legation.measures.alignment import dyad_alignment, excess
-from legation.measures.weights import FittedWeights, common_support, fit_weights
+from legation.measures.bootstrap import Resampler, auc, ci
+from legation.measures.weights import FittedWeights, fit_shift_weights
 from legation.panel.channels import CHANNELS, INFLUENCE
-from legation.years import MEASURE_YEARS
 
 P5 = tuple(sorted(majors()))
 """The five permanent members of the UN Security Council (COW codes, ascending: US, UK, France, Russia,
 China), the default patrons of the validation."""
 
+HORIZONS = (3, 5)
+KEYS = ["patron", "target", "year"]
+Spec = dict[str, float]
+"""A predictor: weights over frame columns; its level is the weighted mean of the columns known that
+year, its change over a window the weighted mean of the changes known at both ends."""
 
-def validation_frame(
+
+def outcomes(
     led: Ledger,
-    years: tuple[int, int] = MEASURE_YEARS,
-    patrons: Sequence[int] = P5,
-    *,
+    years: tuple[int, int],
+    patrons: Sequence[int],
     source: str | None = None,
     measure: str = "agree3",
 ) -> pl.DataFrame:
-    """``patron, target, year, score_<channel>…, alliance_any, excess`` for each patron and every
-    target both voted with that year; channel scores are 0 where the channel records the patron and
-    the dyad has no stock, NA where it does not record the patron."""
-    align = dyad_alignment(led, years=years, source=source or CHANNELS["unga"].source)
+    """``patron, target, year, excess`` for each patron and every target both voted with that year."""
+    align = dyad_alignment(
+        led, years=years, source=source or CHANNELS["unga"].source, involving=list(patrons)
+    )
     ex = excess(align, measure=measure).filter(pl.col("patron").is_in(list(patrons)))
-    ex = ex.select(pl.col("patron", "target", "year").cast(pl.Int32), "excess")
+    return ex.select(pl.col("patron", "target", "year").cast(pl.Int32), "excess")
+
+
+def channel_columns(
+    led: Ledger, years: tuple[int, int], patrons: Sequence[int], index: str, prefix: str = "score_"
+) -> pl.DataFrame:
+    """``patron, target, year, <prefix><channel>…`` of ``index`` for the patrons' dyad-years with a
+    stock or coverage: 0 where the channel records the patron and the dyad has no stock, NA where it
+    does not record the patron (to be joined onto an outcome frame, then `fill_covered`)."""
     channels = list(INFLUENCE)
-    scores = inf.channel_scores(led, years, channels).filter(pl.col("patron").is_in(list(patrons)))
-    wide = scores.pivot("channel", index=["patron", "target", "year"], values="score")
-    out = ex.join(wide, on=["patron", "target", "year"], how="left")
+    scorer = influence_v2.channel_scores if inf.check_index(index) == "v2" else inf.channel_scores
+    scores = scorer(led, years, channels).filter(pl.col("patron").is_in(list(patrons)))
+    wide = scores.pivot("channel", index=KEYS, values="score")
+    for c in channels:
+        if c not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, pl.Float64).alias(c))
+    return wide.select(*KEYS, *[pl.col(c).alias(f"{prefix}{c}") for c in channels])
+
+
+def fill_covered(
+    led: Ledger, frame: pl.DataFrame, years: tuple[int, int], patrons: Sequence[int], prefix: str
+) -> pl.DataFrame:
+    """Channel columns ``<prefix><channel>`` set to 0 where the channel covers the patron-year and the
+    dyad has no score, NA where it does not cover it."""
+    channels = list(INFLUENCE)
     cover = inf.coverage_grid(led, years, patrons, channels).pivot(
         "channel", index=["patron", "year"], values="covered"
     )
-    out = out.join(cover.rename({c: f"_cov_{c}" for c in channels}), on=["patron", "year"], how="left")
-    for c in channels:
-        if c not in out.columns:
-            out = out.with_columns(pl.lit(None, pl.Float64).alias(c))
-    out = out.with_columns(
-        pl.when(pl.col(f"_cov_{c}")).then(pl.col(c).fill_null(0.0)).otherwise(pl.col(c)).alias(f"score_{c}")
+    out = frame.join(cover.rename({c: f"_cov_{c}" for c in channels}), on=["patron", "year"], how="left")
+    return out.with_columns(
+        pl.when(pl.col(f"_cov_{c}"))
+        .then(pl.col(f"{prefix}{c}").fill_null(0.0))
+        .otherwise(None)
+        .alias(f"{prefix}{c}")
         for c in channels
-    ).drop(*channels, *[f"_cov_{c}" for c in channels])
+    ).drop([f"_cov_{c}" for c in channels])
+
+
+def atop_columns(led: Ledger, years: tuple[int, int], frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``atop_graded`` (the graded obligation count, `influence_v2.OBLIGATION_POINTS`)
+    and ``alliance_any`` (0/1), 0 where ATOP records no obligation inside its coverage, NA after it."""
     alliance = led.source(CHANNELS["alliance"].source)
-    ob = reads.obligations(led, alliance.id)
-    atop = (
-        ob.filter(pl.any_horizontal(pl.col(f) > 0 for f in reads.OBLIGATIONS))
-        .select(
-            pl.col("ccode1").alias("patron"),
-            pl.col("ccode2").alias("target"),
-            "year",
-            pl.lit(1.0).alias("alliance_any"),
-        )
-        .with_columns(pl.col("patron", "target", "year").cast(pl.Int32))
-    )
-    out = out.join(atop, on=["patron", "target", "year"], how="left").with_columns(
-        pl.when(pl.col("year") <= (alliance.coverage_end or 10**6))
-        .then(pl.col("alliance_any").fill_null(0.0))
-        .alias("alliance_any")
-    )
-    return out.sort("target", "year", "patron")
+    graded = influence_v2.graded_obligations(led, years).select(*KEYS, pl.col("stock").alias("atop_graded"))
+    out = frame.join(graded, on=KEYS, how="left")
+    inside = pl.col("year") <= (alliance.coverage_end or 10**6)
+    return out.with_columns(
+        pl.when(inside).then(pl.col("atop_graded").fill_null(0.0)).alias("atop_graded"),
+    ).with_columns(pl.when(inside).then((pl.col("atop_graded") > 0).cast(pl.Float64)).alias("alliance_any"))
 
 
-def weighted(frame: pl.DataFrame, weights: Mapping[str, float], name: str = "influence") -> pl.DataFrame:
-    """The composite under ``weights``: the weighted sum of channel scores on common support (see
-    `weights.common_support`), which orders a target's patrons as the weighted mean would."""
-    cols = [c for c, w in weights.items() if w > 0]
+def validation_frame(
+    led: Ledger,
+    years: tuple[int, int],
+    patrons: Sequence[int] = P5,
+    *,
+    index: str = inf.DEFAULT_INDEX,
+    source: str | None = None,
+) -> pl.DataFrame:
+    """``patron, target, year, excess, score_<channel>…, atop_graded, alliance_any`` for each patron
+    and every target both voted with that year, channel scores of ``index`` (0 where covered without a
+    stock, NA where not covered)."""
+    out = outcomes(led, years, patrons, source)
+    out = out.join(channel_columns(led, years, patrons, index), on=KEYS, how="left")
+    out = fill_covered(led, out, years, patrons, "score_")
+    return atop_columns(led, years, out).sort("target", "year", "patron")
+
+
+def common_support(frame: pl.DataFrame, cols: Sequence[str]) -> pl.DataFrame:
+    """Columns comparable across patrons: in a year where a column is NA for some patron (its channel
+    does not record them all), it is left out (0) for all, so no patron gains by another's coverage."""
     return frame.with_columns(
-        pl.sum_horizontal([pl.col(f"score_{c}").fill_null(0.0) * weights[c] for c in cols]).alias(name)
+        pl.when(pl.col(c).is_null().any().over("year")).then(0.0).otherwise(pl.col(c)).alias(c) for c in cols
     )
+
+
+def level(spec: Mapping[str, float]) -> pl.Expr:
+    """A predictor's level: the weighted mean of its columns known in the row."""
+    cols = [c for c, w in spec.items() if w > 0]
+    num = pl.sum_horizontal([pl.col(c).fill_null(0.0) * spec[c] for c in cols])
+    den = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Float64) * spec[c] for c in cols])
+    return pl.when(den > 0).then(num / den)
+
+
+def change(spec: Mapping[str, float], suffix: str = "_delta") -> pl.Expr:
+    """A predictor's change over a window (`shift.windows` columns ``<col>_delta``): the weighted mean
+    of the changes of its columns known at both ends (a channel whose coverage ends adds no change)."""
+    return level({f"{c}{suffix}": w for c, w in spec.items()})
+
+
+# statistics ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Score:
-    """One predictor's validation metrics, each with a bootstrap 95% interval."""
+class Stat:
+    """One statistic of one predictor, with its bootstrap 95% interval and the units it rests on."""
 
-    name: str
-    within_rho: float
-    within_ci: tuple[float, float]
-    pooled_rho: float
-    pooled_ci: tuple[float, float]
-    top1: float
-    top1_ci: tuple[float, float]
-    target_years: int
-    informative: float
-    """Share of target-years where the predictor tells the patrons apart (ρ is defined)."""
+    test: str
+    index: str
+    predictor: str
+    value: float
+    lo: float
+    hi: float
+    n: int
 
 
-def _spearman(a: np.ndarray, b: np.ndarray) -> float:
-    from scipy.stats import spearmanr
-
-    if a.size < 3 or np.all(a == a[0]) or np.all(b == b[0]):
-        return float("nan")
-    return float(spearmanr(a, b).statistic)
+def _stat(test: str, index: str, name: str, point: float, reps: np.ndarray, n: int) -> Stat:
+    lo, hi = ci(reps)
+    return Stat(test, index, name, float(point), lo, hi, n)
 
 
-def evaluate(
-    frame: pl.DataFrame, predictor: str, *, outcome: str = "excess", boot: int = 500, seed: int = 7
-) -> Score:
-    """Validation metrics of ``predictor`` against ``outcome`` (see the module docstring)."""
-    with warnings.catch_warnings():  # a predictor that never varies has only undefined ρ: NaN, said so
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return _evaluate(frame, predictor, outcome, boot, seed)
-
-
-def _evaluate(frame: pl.DataFrame, predictor: str, outcome: str, boot: int, seed: int) -> Score:
-    d = frame.drop_nulls([predictor, outcome])
-    ranked = d.with_columns(
-        pl.col(predictor).rank().over("target", "year").alias("_rp"),
-        pl.col(outcome).rank().over("target", "year").alias("_ro"),
-        (pl.col(predictor) == pl.col(predictor).max().over("target", "year")).alias("_top_p"),
-        (pl.col(outcome) == pl.col(outcome).max().over("target", "year")).alias("_top_o"),
-    )
+def within_rhos(frame: pl.DataFrame, predictor: str, outcome: str = "excess") -> pl.DataFrame:
+    """``target, year, rho``: Spearman ρ over the patrons of each target-year, 0 where the predictor
+    or the outcome does not vary (or is unknown for all but one patron)."""
+    d = frame.select("target", "year", predictor, outcome).drop_nulls()
     per = (
-        ranked.group_by("target", "year")
-        .agg(
-            pl.corr("_rp", "_ro").alias("rho"),
-            ((pl.col("_top_p") & pl.col("_top_o")).sum() / pl.col("_top_p").sum()).alias("hit"),
-            pl.len().alias("n"),
+        d.with_columns(
+            pl.col(predictor).rank().over("target", "year").alias("_p"),
+            pl.col(outcome).rank().over("target", "year").alias("_o"),
         )
-        .filter(pl.col("n") >= 2)
+        .group_by("target", "year")
+        .agg(pl.corr("_p", "_o").alias("rho"))
     )
-    per = per.with_columns(pl.col("rho").fill_nan(None))
-    targets = per["target"].unique().to_numpy()
-    rho_t = per["rho"].to_numpy().astype(float)
-    hit_t = per["hit"].to_numpy().astype(float)
-    tgt_t = per["target"].to_numpy()
-    x, y, tgt = d[predictor].to_numpy(), d[outcome].to_numpy(), d["target"].to_numpy()
-    rows_of = {t: np.flatnonzero(tgt == t) for t in targets}
-    per_of = {t: np.flatnonzero(tgt_t == t) for t in targets}
-    rng = np.random.default_rng(seed)
-    w, p, h = [], [], []
-    for _ in range(boot):
-        pick = rng.choice(targets, size=targets.size, replace=True)
-        idx = np.concatenate([per_of[t] for t in pick])
-        w.append(np.nanmean(rho_t[idx]))
-        h.append(np.nanmean(hit_t[idx]))
-        rows = np.concatenate([rows_of[t] for t in pick])
-        p.append(_spearman(x[rows], y[rows]))
-
-    def ci(v: list[float]) -> tuple[float, float]:
-        return float(np.nanquantile(v, 0.025)), float(np.nanquantile(v, 0.975))
-
-    return Score(
-        predictor,
-        float(np.nanmean(rho_t)),
-        ci(w),
-        _spearman(x, y),
-        ci(p),
-        float(np.nanmean(hit_t)),
-        ci(h),
-        per.height,
-        float(np.mean(~np.isnan(rho_t))) if rho_t.size else 0.0,
+    every = frame.select("target", "year").unique()
+    return (
+        every.join(per, on=["target", "year"], how="left")
+        .with_columns(pl.col("rho").fill_nan(None).fill_null(0.0))
+        .sort("target", "year")
     )
+
+
+@dataclass
+class _Run:
+    """What one validation shares between its tests: the resampler and the statistics so far."""
+
+    res: Resampler
+    stats: list[Stat] = field(default_factory=list)
+
+    def mean(self, test: str, index: str, name: str, values: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        reps = self.res.mean(values, targets)
+        self.stats.append(
+            _stat(test, index, name, float(values.mean()) if values.size else np.nan, reps, values.size)
+        )
+        return reps
+
+    def auc(
+        self, test: str, index: str, name: str, score: np.ndarray, label: np.ndarray, targets: np.ndarray
+    ) -> None:
+        reps = self.res.auc(score, label, targets)
+        self.stats.append(_stat(test, index, name, auc(score, label), reps, score.size))
+
+
+def _levels(
+    run: _Run,
+    frame: pl.DataFrame,
+    specs: dict[tuple[str, str], Spec],
+    train: tuple[int, int],
+    test: tuple[int, int],
+) -> None:
+    lagged = frame.select(
+        "patron", "target", (pl.col("year") + 1).alias("year"), pl.col("excess").alias("persistence")
+    )
+    d = frame.join(lagged, on=KEYS, how="left")
+    cols = sorted({c for spec in specs.values() for c in spec})
+    d = common_support(d, cols).with_columns(
+        level(spec).alias(f"{ix}:{name}") for (ix, name), spec in specs.items()
+    )
+    fit, held = d.filter(pl.col("year").is_between(*train)), d.filter(pl.col("year").is_between(*test))
+    base = within_rhos(held, "persistence")
+    targets = base["target"].to_numpy()
+    run.mean("a: persistence rho", "-", "persistence", base["rho"].to_numpy(), targets)
+    for (ix, name), _ in specs.items():
+        col = f"{ix}:{name}"
+        run.mean("a: within rho", ix, name, within_rhos(held, col)["rho"].to_numpy(), targets)
+        beta = shift.ols(fit.rename({"excess": "y"}), ["persistence", col], outcome="y")
+        pred = held.with_columns(
+            pl.when(pl.col("persistence").is_not_null())
+            .then(beta[0] + beta[1] * pl.col("persistence") + beta[2] * pl.col(col).fill_null(0.0))
+            .alias("_pred")
+        )
+        gain = within_rhos(pred, "_pred")["rho"].to_numpy() - base["rho"].to_numpy()
+        run.mean("a: increment over persistence", ix, name, gain, targets)
+
+
+def _shifts(
+    run: _Run,
+    frame: pl.DataFrame,
+    specs: dict[tuple[str, str], Spec],
+    train: tuple[int, int],
+    test: tuple[int, int],
+    h: int,
+) -> tuple[pl.DataFrame, np.ndarray]:
+    cols = sorted({c for spec in specs.values() for c in spec})
+    w = shift.windows(frame, cols, h)
+    w = w.with_columns(
+        *[change(spec).alias(f"{ix}:{name}_delta") for (ix, name), spec in specs.items()],
+        *[
+            level({f"{c}_level": v for c, v in spec.items()}).alias(f"{ix}:{name}_level")
+            for (ix, name), spec in specs.items()
+        ],
+    )
+    fit, held = shift.split(w, h, train, test)
+    beta = shift.ols(fit, shift.HISTORY)
+    r_fit = fit["d"].to_numpy() - shift.predict(fit, shift.HISTORY, beta)
+    r = held["d"].to_numpy() - shift.predict(held, shift.HISTORY, beta)
+    targets = held["target"].to_numpy()
+    up = held["d"].to_numpy() > 0
+    base = shift.predict(held, shift.HISTORY, beta)
+    base_reps = run.res.auc(base, up, targets)
+    run.stats.append(
+        _stat(f"c: vote-history AUC h={h}", "-", "vote history", auc(base, up), base_reps, held.height)
+    )
+    for ix, name in specs:
+        col = f"{ix}:{name}"
+        thr = shift.material_threshold(fit, f"{col}_delta")
+        delta = held[f"{col}_delta"].to_numpy().astype(float)
+        m = np.isfinite(delta) & (np.abs(delta) >= thr)
+        run.auc(f"b: shift AUC h={h}", ix, name, delta[m], r[m] > 0, targets[m])
+        feats = [*shift.HISTORY, f"{col}_delta", f"{col}_level"]
+        full = shift.predict(held, feats, shift.ols(fit, feats))
+        reps = run.res.auc(full, up, targets) - base_reps
+        point = auc(full, up) - auc(base, up)
+        run.stats.append(_stat(f"c: forecast gain h={h}", ix, name, point, reps, held.height))
+    return fit, r_fit
+
+
+def _events(
+    run: _Run,
+    frame: pl.DataFrame,
+    specs: dict[tuple[str, str], Spec],
+    train: tuple[int, int],
+    test: tuple[int, int],
+) -> None:
+    ctx = event_study.around(frame)
+    cols = sorted({c for spec in specs.values() for c in spec})
+    prev = frame.select(
+        "patron", "target", (pl.col("year") + 1).alias("year"), *[pl.col(c).alias(f"{c}_prev") for c in cols]
+    )
+    d = frame.join(prev, on=KEYS, how="left").with_columns(
+        (pl.col(c) - pl.col(f"{c}_prev")).alias(f"{c}_delta") for c in cols
+    )
+    last = (test[0], test[1] - 5)
+    for (ix, name), spec in specs.items():
+        ch = d.select(*KEYS, change(spec).alias("delta")).drop_nulls()
+        cut = event_study.threshold(ch, train)
+        ev = event_study.events(ctx, ch, cut, last)
+        targets = ev["target"].to_numpy()
+        run.mean("d: event after", ix, name, ev["after"].to_numpy(), targets)
+        run.mean("d: event pre-trend", ix, name, ev["pretrend"].to_numpy(), targets)
 
 
 @dataclass(frozen=True)
 class Validation:
-    """The validation table: each predictor's out-of-sample scores, and the fitted weights."""
+    """The validation: every statistic of every predictor, and the fitted weights of each index."""
 
     train: tuple[int, int]
     test: tuple[int, int]
     patrons: tuple[int, ...]
-    scores: list[Score]
-    fitted: FittedWeights
+    stats: list[Stat]
+    fitted: dict[str, FittedWeights]
+    """Per index version, the weights fitted on the shift target (h = 5) over training windows."""
+    defaults: dict[str, dict[str, float]]
 
     def table(self) -> pl.DataFrame:
+        """Long ``test, index, predictor, value, lo, hi, n``: one row per statistic."""
         return pl.DataFrame(
             [
                 {
-                    "predictor": s.name,
-                    "within_rho": round(s.within_rho, 3),
-                    "within_ci": f"[{s.within_ci[0]:.3f}, {s.within_ci[1]:.3f}]",
-                    "pooled_rho": round(s.pooled_rho, 3),
-                    "pooled_ci": f"[{s.pooled_ci[0]:.3f}, {s.pooled_ci[1]:.3f}]",
-                    "top1": round(s.top1, 3),
-                    "top1_ci": f"[{s.top1_ci[0]:.3f}, {s.top1_ci[1]:.3f}]",
-                    "target_years": s.target_years,
-                    "informative": round(s.informative, 3),
+                    "test": s.test,
+                    "index": s.index,
+                    "predictor": s.predictor,
+                    "value": s.value,
+                    "lo": s.lo,
+                    "hi": s.hi,
+                    "n": s.n,
                 }
-                for s in self.scores
-            ]
+                for s in self.stats
+            ],
+            schema={
+                "test": pl.String,
+                "index": pl.String,
+                "predictor": pl.String,
+                "value": pl.Float64,
+                "lo": pl.Float64,
+                "hi": pl.Float64,
+                "n": pl.Int64,
+            },
         )
+
+    def value(self, test: str, index: str, predictor: str) -> Stat:
+        """One statistic by test, index and predictor."""
+        for s in self.stats:
+            if (s.test, s.index, s.predictor) == (test, index, predictor):
+                return s
+        raise KeyError((test, index, predictor))
+
+    def side_by_side(self) -> pl.DataFrame:
+        """``test, predictor, v1, v2``: each statistic as "value [lo, hi] n", v1 next to v2 (shared
+        predictors and baselines in the v2 column); "n=0" where there is nothing to score."""
+        cells: dict[tuple[str, str], dict[str, str]] = {}
+        for s in self.stats:
+            col = "v1" if s.index == "v1" else "v2"
+            cells.setdefault((s.test, s.predictor), {})[col] = cell(s)
+        return pl.DataFrame(
+            [
+                {"test": k[0], "predictor": k[1], "v1": v.get("v1"), "v2": v.get("v2")}
+                for k, v in cells.items()
+            ],
+            schema={"test": pl.String, "predictor": pl.String, "v1": pl.String, "v2": pl.String},
+        )
+
+
+def cell(s: Stat) -> str:
+    """A statistic as text: value, 95% interval and the units (windows, events, target-years)."""
+    if not np.isfinite(s.value):
+        return f"- (n={s.n})"
+    return f"{s.value:+.3f} [{s.lo:+.3f}, {s.hi:+.3f}] {s.n}"
+
+
+def specs_for(
+    index: str, channels: Sequence[str], default: Mapping[str, float], fitted: Mapping[str, float]
+) -> dict[tuple[str, str], Spec]:
+    """The predictors of one index version: default and fitted composites, and each channel."""
+    col = {c: f"{index}_{c}" for c in channels}
+    out: dict[tuple[str, str], Spec] = {
+        (index, "composite_default"): {col[c]: w for c, w in default.items() if w > 0 and c in col},
+        (index, "composite_fitted"): {col[c]: w for c, w in fitted.items() if w > 0 and c in col},
+    }
+    out |= {(index, c): {col[c]: 1.0} for c in channels}
+    return {k: v for k, v in out.items() if v}
 
 
 def validate(
@@ -217,28 +400,71 @@ def validate(
     patrons: Sequence[int] = P5,
     source: str | None = None,
     boot: int = 500,
+    indexes: Sequence[str] = ("v1", "v2"),
 ) -> Validation:
-    """Fit the composite's weights on ``train`` and score every predictor on ``test``."""
-    frame = validation_frame(led, (train[0], test[1]), patrons, source=source)
+    """Fit on ``train`` and score every predictor on ``test`` (see the module docstring). Nothing
+    fitted reads a year after ``train[1]``: weights, vote models, thresholds and the persistence model
+    see training rows or windows only."""
+    frame = inputs(led, (train[0] - 6, test[1]), patrons, indexes, source)
+    return validate_frame(frame, train=train, test=test, patrons=patrons, boot=boot, indexes=indexes)
+
+
+def inputs(
+    led: Ledger,
+    years: tuple[int, int],
+    patrons: Sequence[int] = P5,
+    indexes: Sequence[str] = ("v1", "v2"),
+    source: str | None = None,
+) -> pl.DataFrame:
+    """``patron, target, year, excess, <index>_<channel>…, atop_graded, alliance_any``: everything the
+    validation reads from the ledger."""
+    frame = outcomes(led, years, patrons, source)
+    for ix in indexes:
+        frame = frame.join(channel_columns(led, years, patrons, ix, prefix=f"{ix}_"), on=KEYS, how="left")
+        frame = fill_covered(led, frame, years, patrons, f"{ix}_")
+    return atop_columns(led, years, frame).sort("target", "year", "patron")
+
+
+def validate_frame(
+    frame: pl.DataFrame,
+    *,
+    train: tuple[int, int],
+    test: tuple[int, int],
+    patrons: Sequence[int] = P5,
+    boot: int = 500,
+    indexes: Sequence[str] = ("v1", "v2"),
+) -> Validation:
+    """The validation of an `inputs` frame (see `validate`)."""
     channels = list(INFLUENCE)
-    fit_on = frame.filter(pl.col("year").is_between(*train))
-    fitted = fit_weights(fit_on, channels, boot=min(boot, 200))
-    held = frame.filter(pl.col("year").is_between(*test))
-    raw = held.select("patron", "target", "year", "score_alliance", "score_arms")
-    held = common_support(held, channels)
-    held = weighted(held, inf.DEFAULT_WEIGHTS, "composite_default")
-    held = weighted(held, fitted.weights, "composite_fitted")
-    held = weighted(held, dict.fromkeys(channels, 1.0), "equal_weights")
-    held = held.drop("score_alliance", "score_arms").join(raw, on=["patron", "target", "year"])
-    held = held.with_columns(
-        pl.col("score_alliance").alias("alliance_only"), pl.col("score_arms").alias("arms_only")
+    run = _Run(Resampler.over(frame["target"].to_numpy(), boot))
+    fitted = {ix: fit_index(frame, ix, channels, train, boot) for ix in indexes}
+    specs: dict[tuple[str, str], Spec] = {}
+    defaults = {ix: inf.default_weights(ix) for ix in indexes}
+    for ix in indexes:
+        specs |= specs_for(ix, channels, defaults[ix], fitted[ix].weights)
+    specs |= {("-", "atop_graded"): {"atop_graded": 1.0}, ("-", "alliance_any"): {"alliance_any": 1.0}}
+    _levels(run, frame, specs, train, test)
+    for h in HORIZONS:
+        _shifts(run, frame, specs, train, test, h)
+    _events(run, frame, specs, train, test)
+    return Validation(train, test, tuple(patrons), run.stats, fitted, defaults)
+
+
+def fit_index(
+    frame: pl.DataFrame, index: str, channels: Sequence[str], train: tuple[int, int], boot: int, h: int = 5
+) -> FittedWeights:
+    """The shift-fitted weights of one index version, from training windows (t ≥ train start, t + h
+    ≤ train end) only."""
+    cols = [f"{index}_{c}" for c in channels]
+    w = shift.windows(frame.filter(pl.col("year") <= train[1]), cols, h)
+    fit, _ = shift.split(w, h, train, train)
+    r = fit["d"].to_numpy() - shift.predict(fit, shift.HISTORY, shift.ols(fit, shift.HISTORY))
+    renamed = fit.rename({f"{index}_{c}_delta": f"score_{c}_delta" for c in channels})
+    return fit_shift_weights(renamed, channels, r, boot=min(boot, 200))
+
+
+def has_inputs(led: Ledger) -> bool:
+    """Whether the ledger holds UN votes and the alliance data the validation needs."""
+    return reads.has_data(led, [CHANNELS["unga"].source]) and reads.has_data(
+        led, [CHANNELS["alliance"].source]
     )
-    names = [
-        "composite_fitted",
-        "composite_default",
-        "equal_weights",
-        "alliance_only",
-        "arms_only",
-        "alliance_any",
-    ]
-    return Validation(train, test, tuple(patrons), [evaluate(held, n, boot=boot) for n in names], fitted)

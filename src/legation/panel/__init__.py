@@ -32,6 +32,7 @@ from legation.panel.verbs.engagements import (
     add_troops,
     add_visits,
 )
+from legation.panel.verbs.relations import add_arms_races, add_democracy, add_mids, add_peace, add_trade
 from legation.panel.verbs.votes import add_unga, agreement
 
 __all__ = [
@@ -39,18 +40,23 @@ __all__ = [
     "Panel",
     "PanelError",
     "add_arms",
+    "add_arms_races",
     "add_atop",
     "add_contiguity",
+    "add_democracy",
     "add_distance",
     "add_events",
     "add_exercises",
     "add_igos",
     "add_majors",
+    "add_mids",
     "add_milex",
     "add_nmc",
+    "add_peace",
     "add_peacekeeping",
     "add_rivalries",
     "add_signals",
+    "add_trade",
     "add_troops",
     "add_unga",
     "add_visits",

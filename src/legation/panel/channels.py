@@ -128,6 +128,13 @@ CHANNELS: dict[str, Channel] = {
         ),
         Channel("events", ("icews-sample",), doc="CAMEO-coded events (ICEWS, GDELT)"),
         Channel("unga", ("unvotes-voeten",), directed=False, doc="UN General Assembly roll-call votes"),
+        Channel("mids", ("cow-mid",), doc="COW militarized interstate disputes (MID 5.0), ccode1's side"),
+        Channel("arms_races", ("grh-arms-races",), directed=False, doc="arms races among rivals (GRH 2005)"),
+        Channel("democracy", ("democracy-scores",), level="state", doc="V-Dem, Polity and extended UDS"),
+        Channel("trade", ("cow-trade",), doc="COW dyadic trade: exports of i to j, current USD millions"),
+        Channel(
+            "peace", ("peace-scale",), directed=False, doc="peace scale, Goertz–Diehl–Balas (non-commercial)"
+        ),
     )
 }
 """Every research channel by name."""
@@ -332,9 +339,37 @@ def flows(led: Ledger, ch: Channel, until: int) -> pl.DataFrame:
     )
 
 
+def _member_years(led: Ledger, years: tuple[int, int]) -> pl.DataFrame:
+    """``ccode, year``: the state system's members in each year of ``years`` (a member for any day)."""
+    spells = led.states().spells
+    return (
+        spells.select(
+            pl.col("code").cast(pl.Int32).alias("ccode"),
+            pl.int_ranges(
+                pl.max_horizontal(pl.col("start_date").dt.year(), pl.lit(years[0])),
+                pl.min_horizontal(pl.col("end_date").dt.year().fill_null(years[1]), pl.lit(years[1])) + 1,
+            ).alias("year"),
+        )
+        .explode("year")
+        .drop_nulls()
+        .with_columns(pl.col("year").cast(pl.Int32))
+        .unique()
+    )
+
+
+def _among_states(led: Ledger, stock: pl.DataFrame, years: tuple[int, int]) -> pl.DataFrame:
+    """The stocks of dyad-years whose two states both exist: a stock decays past its last flow, but
+    not past a state's end (the GDR holds no arms stock in 2015)."""
+    alive = _member_years(led, years)
+    for side in ("patron", "target"):
+        stock = stock.join(alive, left_on=[side, "year"], right_on=["ccode", "year"], how="semi")
+    return stock
+
+
 def stocks(led: Ledger, ch: Channel, years: tuple[int, int]) -> pl.DataFrame:
     """``patron, target, year, stock``: the channel's decayed stocks (its instrument's half-life) for
-    every directed dyad-year in ``years`` with a positive stock, inside the channel's coverage."""
+    every directed dyad-year in ``years`` with a positive stock, inside the channel's coverage, while
+    both states exist."""
     schema = {"patron": pl.Int32, "target": pl.Int32, "year": pl.Int32, "stock": pl.Float64}
     if ch.basis == "ledger":
         win = span(led, ch)
@@ -343,7 +378,7 @@ def stocks(led: Ledger, ch: Channel, years: tuple[int, int]) -> pl.DataFrame:
         if raw.height == 0:
             return pl.DataFrame(schema=schema)
         stock = decayed(to_patron_target(raw), ch.half_life, lo, hi, ["patron", "target"])
-        return stock.filter(pl.col("stock") > 1e-9)
+        return _among_states(led, stock.filter(pl.col("stock") > 1e-9), (lo, hi))
     raw = flows(led, ch, years[1])
     if raw.height == 0:
         return pl.DataFrame(schema=schema)
@@ -351,4 +386,4 @@ def stocks(led: Ledger, ch: Channel, years: tuple[int, int]) -> pl.DataFrame:
         pl.col("patron", "target", "year").cast(pl.Int32), pl.col("v").cast(pl.Float64)
     )
     stock = decayed(raw, ch.half_life, years[0], years[1], ["patron", "target"])
-    return stock.filter(pl.col("stock") > 1e-9).filter(coverage(led, ch))
+    return _among_states(led, stock.filter(pl.col("stock") > 1e-9).filter(coverage(led, ch)), years)

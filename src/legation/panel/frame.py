@@ -11,16 +11,19 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
+from legation.errors import InvalidValueError
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
+from legation.years import check as check_years
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     import pandas as pd
 
 Kind = Literal["dyad", "state"]
 System = Literal["cow", "gw"]
+Side = Literal["either", "both", "ccode1", "ccode2"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,8 @@ class Panel:
     """A dyad-year or state-year frame with its kind, directedness, system and sources.
 
     Verbs return a new panel with more columns: ``dyad_years(...).add_atop().add_nmc()``. The
-    frame itself is `frame` (polars); `to_pandas`, `to_parquet` and `citations` give it out.
+    frame itself is `frame` (polars); `to_pandas`, `write` (any format, citations beside it),
+    `to_parquet` and `citations` give it out.
     """
 
     frame: pl.DataFrame
@@ -48,10 +52,27 @@ class Panel:
         return self.frame
 
     def to_pandas(self) -> pd.DataFrame:
-        """A pandas frame with nullable dtypes, so NA (not covered) stays distinct from 0."""
-        import pandas as pd
+        """A pandas frame with pandas' nullable dtypes (Int16, Float64, …), so NA (not covered) stays
+        distinct from 0 and `DataFrame.to_stata` accepts it."""
+        from legation.ledger.outputs import nullable_pandas
 
-        return self.frame.to_pandas(types_mapper=pd.ArrowDtype)
+        return nullable_pandas(self.frame)
+
+    def write(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        excel: bool = False,
+        neutralise: bool | None = None,
+        cite: bool = True,
+    ) -> list[Path]:
+        """Write the frame as CSV, Parquet, Stata, R, Feather or Excel by extension, with its ``.bib``
+        and ``datapackage.json`` beside it (``cite``); returns the paths written, the frame's first.
+        ``excel`` writes CSV for Excel; ``neutralise`` (default: on for .xlsx and Excel CSV) prefixes
+        text that a spreadsheet would run as a formula with ``'``. See `legation.panel.outputs`."""
+        from legation.panel.outputs import write
+
+        return write(self, path, excel=excel, neutralise=neutralise, cite=cite)
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write the frame; its citations go into the file's metadata (key ``legation.citations``)."""
@@ -75,6 +96,78 @@ class Panel:
 
     def __len__(self) -> int:
         return self.frame.height
+
+    # selecting and labelling rows ------------------------------------------------------------
+
+    def filter(
+        self,
+        *predicates: pl.Expr,
+        years: int | tuple[int, int] | None = None,
+        states: int | str | Iterable[int | str] | None = None,
+        side: Side = "either",
+    ) -> Panel:
+        """The rows in ``years`` (one year or a span, both ends in), of ``states`` (COW codes, or names
+        and ISO3 codes resolved by the ledger) and meeting every polars ``predicates``:
+        ``p.filter(pl.col("arms_tiv") > 0, years=(1990, 2000), states="PHL")``. On a dyad panel
+        ``side`` says which state must be one of ``states``: ``either`` (default), ``both``,
+        ``ccode1`` or ``ccode2``. Sources and citations stay those of the whole panel."""
+        keep = list(predicates)
+        lo, hi = self.years
+        if years is not None:
+            first, last = (years, years) if isinstance(years, int) else years
+            check_years(int(first), int(last))
+            keep.append(pl.col("year").is_between(first, last))
+            lo, hi = max(lo, int(first)), min(hi, int(last))
+        if states is not None:
+            codes = self.codes(states)
+            if self.kind == "state":
+                keep.append(pl.col("ccode").is_in(codes))
+            else:
+                one, two = pl.col("ccode1").is_in(codes), pl.col("ccode2").is_in(codes)
+                sides = {"either": one | two, "both": one & two, "ccode1": one, "ccode2": two}
+                if side not in sides:
+                    raise InvalidValueError(f"side {side!r}: use one of {', '.join(sides)}")
+                keep.append(sides[side])
+        frame = self.frame.filter(*keep) if keep else self.frame
+        return replace(self, frame=frame, years=(lo, hi) if lo <= hi else self.years)
+
+    def codes(self, states: int | str | Iterable[int | str]) -> list[int]:
+        """COW codes of ``states``: codes as given, names and ISO3 codes resolved by the ledger."""
+        given = [states] if isinstance(states, int | str) else list(states)
+        out = [s for s in given if isinstance(s, int)]
+        if named := [s for s in given if not isinstance(s, int)]:
+            with self.ledger() as led:
+                resolver = led.resolver()
+                for name in named:
+                    actor = resolver.resolve(name)
+                    if actor.ccode is None:
+                        raise InvalidValueError(f"{name!r} is not a state (a group? name its members)")
+                    out.append(actor.ccode)
+        return out
+
+    def add_names(self) -> Panel:
+        """The states' names beside their codes: ``name`` after ``ccode`` on a state panel, ``name1`` and
+        ``name2`` after ``ccode1`` and ``ccode2`` on a dyad panel (the COW name of each code)."""
+        keys = ["ccode"] if self.kind == "state" else ["ccode1", "ccode2"]
+        codes = pl.concat([self.frame[k].cast(pl.Int64) for k in keys]).unique().drop_nulls().to_list()
+        with self.ledger() as led:
+            resolver = led.resolver()
+            names = {int(c): resolver.label(int(c)) for c in codes}
+        order: list[str] = []
+        for c in self.frame.columns:
+            if c in ("name", "name1", "name2"):
+                continue
+            order.append(c)
+            if c in keys:
+                order.append("name" + c.removeprefix("ccode"))
+        frame = self.frame.with_columns(
+            pl.col(k)
+            .cast(pl.Int64)
+            .replace_strict(names, default=None, return_dtype=pl.String)
+            .alias("name" + k.removeprefix("ccode"))
+            for k in keys
+        )
+        return replace(self, frame=frame.select(order))
 
     # verbs ----------------------------------------------------------------------------------
 
@@ -219,3 +312,44 @@ class Panel:
         from legation.panel.verbs.votes import add_unga
 
         return add_unga(self, source=source)
+
+    def add_mids(self, *, source: str | None = None) -> Panel:
+        """COW militarized interstate disputes (MID 5.0, directed): ``mid_ongoing`` and ``mid_onset``
+        (0/1), ``mid_initiated`` (ccode1 an originator on side A, the side that acted first),
+        ``mid_hostlev`` (ccode1's highest hostility, 1 none … 5 war), ``mid_fatality`` (the dispute's
+        fatality level, 0 none … 6 over 999; NA where unknown), ``mid_dispnum``. 0 in a dyad-year with
+        no dispute; NA after 2014."""
+        from legation.panel.verbs.relations import add_mids
+
+        return add_mids(self, source=source)
+
+    def add_arms_races(self, *, source: str | None = None) -> Panel:
+        """Gibler–Rider–Hutchison arms races among rivals: ``arms_race`` (1 in a race's years, else 0);
+        NA after 1993."""
+        from legation.panel.verbs.relations import add_arms_races
+
+        return add_arms_races(self, source=source)
+
+    def add_peace(self, *, source: str | None = None) -> Panel:
+        """The Goertz–Diehl–Balas peace scale (``peace_scale``: 0 serious rivalry … 1 security community,
+        the year's mean); NA for pairs without a relationship and outside 1900–2020. Non-commercial
+        licence."""
+        from legation.panel.verbs.relations import add_peace
+
+        return add_peace(self, source=source)
+
+    def add_trade(self, *, source: str | None = None) -> Panel:
+        """COW dyadic trade (directed): ``trade_exports`` from ccode1 to ccode2 and the producers'
+        ``trade_exports_smooth``, millions of current USD; NA where COW has no figure, outside
+        1870–2014."""
+        from legation.panel.verbs.relations import add_trade
+
+        return add_trade(self, source=source)
+
+    def add_democracy(self, *, source: str | None = None) -> Panel:
+        """Democracy scores: ``v2x_polyarchy`` (V-Dem, 0–1), ``polity2`` (−10–10), ``xm_qudsest``
+        (extended UDS); for both sides on dyad panels (``polity21``, ``polity22``…). NA where a
+        measure does not score the state-year."""
+        from legation.panel.verbs.relations import add_democracy
+
+        return add_democracy(self, source=source)

@@ -6,12 +6,13 @@ from typing import Annotated, Literal
 
 import polars as pl
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from legation.api.common import Access, Limit, Offset, OptYear, Page, page, records
 from legation.api.geometry import world_geometry
 from legation.api.problems import Problem
 from legation.instruments import INSTRUMENTS
+from legation.ledger import citations as cite
 from legation.ledger import reads
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
@@ -98,15 +99,19 @@ def sources(ledger: Access, limit: Limit = 100, offset: Offset = 0) -> Page:
 @router.get("/citations", response_class=PlainTextResponse)
 def citations(
     ledger: Access,
-    format: Annotated[Literal["text", "bibtex"], Query(description="plain text or BibTeX")] = "text",
-) -> PlainTextResponse:
-    """The citation of every dataset in the ledger, as `legation cite` prints them."""
+    format: Annotated[
+        Literal["text", "bibtex", "csl-json"], Query(description="plain text, BibTeX or CSL-JSON")
+    ] = "text",
+) -> Response:
+    """The citation of every dataset in the ledger, as `legation cite` prints them: BibTeX and
+    CSL-JSON give each work once (ATOP's article, cited by two of its sources, appears once)."""
     rows = records(ledger.cached("sources", _sources))
-    out = []
-    for row in rows:
-        src = Source.model_validate({k: v for k, v in row.items() if k != "rows"})
-        out.append(src.bibtex_entry() + "\n" if format == "bibtex" else src.citation_line())
-    return PlainTextResponse("\n".join(out) + "\n")
+    sources = [Source.model_validate({k: v for k, v in row.items() if k != "rows"}) for row in rows]
+    if format == "bibtex":
+        return PlainTextResponse(cite.bibtex(sources), media_type="application/x-bibtex")
+    if format == "csl-json":
+        return JSONResponse(cite.csl_json(sources), media_type="application/vnd.citationstyles.csl+json")
+    return PlainTextResponse("\n".join(src.citation_line() for src in sources) + "\n")
 
 
 @router.get("/geo/world", response_class=Response)

@@ -3,7 +3,7 @@ target, a state's profile, UN alignment, national scores, networks and validatio
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import polars as pl
 from fastapi import APIRouter, Path, Query
@@ -25,9 +25,11 @@ from legation.api.common import (
 from legation.api.problems import Problem
 from legation.groups import majors
 from legation.ledger import reads
+from legation.ledger.store import Ledger
 from legation.measures import influence as inf
-from legation.measures import profiles
-from legation.measures.validation import validate
+from legation.measures import profiles, window
+from legation.measures.validation import has_inputs, validate
+from legation.panel import channels
 from legation.panel.channels import CHANNELS
 from legation.years import VIEW_YEARS
 
@@ -35,8 +37,21 @@ router = APIRouter(prefix="/api", tags=["measures"])
 MAX_PATRONS = 12
 
 
-def _influence(ledger: Access) -> tuple[pl.DataFrame, str]:
-    return ledger.cached("influence", profiles.influence)
+IndexParam = Annotated[
+    Literal["v2", "v1"], Query(description="index version: v2 (default) or v1, kept for comparison")
+]
+
+
+def _influence(ledger: Access, index: str = inf.DEFAULT_INDEX) -> tuple[pl.DataFrame, str]:
+    if index == inf.DEFAULT_INDEX:
+        return ledger.cached("influence", profiles.influence)
+
+    def older(led: Ledger) -> tuple[pl.DataFrame, str]:
+        if channels.basis(led) != "research":
+            return profiles.influence(led)
+        return inf.influence(led, profiles.research_years(led), index=index), "research"
+
+    return ledger.cached(("influence", index), older)
 
 
 def _names(ledger: Access) -> pl.DataFrame:
@@ -49,18 +64,18 @@ def _named(frame: pl.DataFrame, names: pl.DataFrame, col: str) -> pl.DataFrame:
     )
 
 
-def _meta(basis: str, frame: pl.DataFrame) -> dict[str, Any]:
-    channels = [c.removeprefix("score_") for c in frame.columns if c.startswith("score_")]
-    weights = (
-        {c: inf.DEFAULT_WEIGHTS.get(c) for c in channels}
-        if basis == "research"
-        else dict.fromkeys(channels, 1.0)
-    )
+def _meta(basis: str, frame: pl.DataFrame, index: str = inf.DEFAULT_INDEX) -> dict[str, Any]:
+    names = [c.removeprefix("score_") for c in frame.columns if c.startswith("score_")]
+    defaults = inf.default_weights(index)
+    weights = {c: defaults.get(c) for c in names} if basis == "research" else dict.fromkeys(names, 1.0)
     years = [frame["year"].min(), frame["year"].max()] if frame.height else None
     return {
         "basis": basis,
+        "index": index if basis == "research" else "ledger",
+        "meaning": inf.MEANING if basis == "research" else None,
         "years": years,
-        "channels": channels,
+        "channels": names,
+        "instruments": {c: CHANNELS[c].instrument if basis == "research" else c for c in names},
         "weights": weights,
         "unit": "index 0–1 per dyad-year (bandwidth × dependence, weighted mean over channels)",
         "note": "research: ATOP, SIPRI, MME/JME, US troops and visits, McManus–Nieman; "
@@ -79,11 +94,12 @@ def influence(
     channel: Annotated[
         str | None, Query(max_length=40, description="keep rows with a score in this channel")
     ] = None,
+    index: IndexParam = "v2",
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page:
     """Influence of patrons on targets per year, with each channel's score; each year largest first."""
-    full, basis = _influence(ledger)
+    full, basis = _influence(ledger, index)
     frame = full
     with ledger.read() as led:
         if patron is not None:
@@ -104,7 +120,9 @@ def influence(
     frame = frame.filter(pl.col("influence") > 0).sort(["year", "influence"], descending=[False, True])
     names = _names(ledger)
     rows = _named(_named(frame.slice(offset, limit), names, "patron"), names, "target")
-    return Page(items=records(rows), total=frame.height, limit=limit, offset=offset, meta=_meta(basis, full))
+    return Page(
+        items=records(rows), total=frame.height, limit=limit, offset=offset, meta=_meta(basis, full, index)
+    )
 
 
 @router.get("/influence/outward", response_model=Page)
@@ -147,23 +165,24 @@ def contest(
     ] = ",".join(str(c) for c in majors()[:3]),
     since: OptYear = None,
     until: OptYear = None,
+    index: IndexParam = "v2",
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> Page:
     """Each patron's influence on the target and its share of the patrons' total, per year."""
-    frame, basis = _influence(ledger)
+    frame, basis = _influence(ledger, index)
     names = [p for p in (x.strip() for x in patrons.split(",")) if p]
     if not 1 <= len(names) <= MAX_PATRONS:
         raise Problem(422, f"give 1 to {MAX_PATRONS} patrons", slug="invalid-request")
     with ledger.read() as led:
         t = state_code(led, target, "target")
         codes = list(dict.fromkeys(state_code(led, p, "patrons") for p in names))
-    rows = inf.contest(frame, t, codes)
-    if since is not None or until is not None:
-        lo, hi = years_param(since, until, (MIN_YEAR, MAX_YEAR))
-        rows = rows.filter(pl.col("year").is_between(lo, hi))
+    asked = years_param(since, until, (MIN_YEAR, MAX_YEAR))
+    usable = ledger.cached(("window", asked), lambda led: window.usable(led, asked))
+    rows = inf.contest(frame, t, codes).filter(pl.col("year").is_between(usable.first, usable.last))
     rows = _named(rows, _names(ledger), "patron")
-    return page(rows, limit, offset, target=t, patrons=codes, **_meta(basis, frame))
+    shown = {"first": usable.first, "last": usable.last, "note": usable.note()}
+    return page(rows, limit, offset, target=t, patrons=codes, window=shown, **_meta(basis, frame, index))
 
 
 @router.get("/states/{state}/profile")
@@ -254,18 +273,23 @@ def network(
 
 @router.get("/network/channels")
 def network_channels(ledger: Access) -> dict[str, Any]:
-    """The channels this ledger can draw a network of."""
-    return {"channels": ledger.cached("network_channels", profiles.network_channels)}
+    """The channels this ledger can draw a network of (each once), where each one's ties come from and
+    the years they cover, and the channel and year to open on."""
+    choices = ledger.cached("network_choices", profiles.network_choices)
+    return {
+        "channels": [c["name"] for c in choices],
+        "choices": choices,
+        "default": ledger.cached("network_default", profiles.default_network),
+    }
 
 
 @router.get("/validation", response_model=Page)
 def validation(ledger: Access) -> Page:
-    """Out-of-sample validation of the influence index against UN voting (fitted 1970–2005, scored
-    2006–2015, bootstrap 95% intervals over targets); computed once per ledger, then cached."""
+    """Out-of-sample validation of influence v1 and v2 against UN voting (fitted 1970–2005, scored
+    2006–2015, bootstrap 95% intervals over targets): (a) levels, (b) shift AUC, (c) forecast gain,
+    (d) event study, one row per test and predictor; computed once per ledger, then cached."""
     with ledger.read() as led:
-        ready = reads.has_data(led, [CHANNELS["unga"].source]) and reads.has_data(
-            led, [CHANNELS["alliance"].source]
-        )
+        ready = has_inputs(led)
     if not ready:
         raise Problem(
             409,
@@ -275,11 +299,13 @@ def validation(ledger: Access) -> Page:
         )
     result = ledger.cached("validation", lambda led: validate(led, boot=200))
     return page(
-        result.table(),
-        100,
+        result.side_by_side(),
+        200,
         0,
         train=list(result.train),
         test=list(result.test),
         patrons=list(result.patrons),
-        fitted_weights=result.fitted.weights,
+        fitted_weights={ix: f.weights for ix, f in result.fitted.items()},
+        default_weights=result.defaults,
+        meaning=inf.MEANING,
     )

@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from legation.errors import InputError, Problem
+from legation.ledger.importers import works
 from legation.ledger.importers.base import (
     Download,
     Importer,
@@ -57,6 +58,7 @@ ATOP = Source(
         "of states with no ATOP alliance engagement had no such agreement. Alliances in force at the "
         "end of 2018 have no end date."
     ),
+    references=(works.ATOP,),
 )
 
 ATOP_DYAD_YEARS = Source(
@@ -75,6 +77,7 @@ ATOP_DYAD_YEARS = Source(
         "non-aggression, consultation) towards state 2. Only obligations equal to 1 are stored: within "
         "1815-2018 a dyad-year of system members with no row for a variable has value 0, not NA."
     ),
+    references=(works.ATOP, works.PEACESCIENCER),
 )
 
 OBLIGATIONS = ("defense", "offense", "neutral", "nonagg", "consul")
@@ -196,7 +199,7 @@ class AtopAlliances(Importer):
         known = _known_codes(ledger, members["member"].unique().to_list())
         unknown = members.filter(~pl.col("member").is_in(list(known)))
         for code, n in unknown.group_by("member").len().iter_rows():
-            report.unresolved[str(code)] += n
+            report.unresolve(str(code), n, "member code is not a COW state code")
         report.reject("member code is not a COW state code", unknown.height)
         members = members.filter(pl.col("member").is_in(list(known)))
 
@@ -385,9 +388,8 @@ class AtopDyadYears(Importer):
         bad = frame.filter(~pl.col("ccode1").is_in(list(known)) | ~pl.col("ccode2").is_in(list(known)))
         for code in pl.concat([bad["ccode1"], bad["ccode2"]]).unique().to_list():
             if code not in known:
-                report.unresolved[str(code)] += bad.filter(
-                    (pl.col("ccode1") == code) | (pl.col("ccode2") == code)
-                ).height
+                rows = bad.filter((pl.col("ccode1") == code) | (pl.col("ccode2") == code)).height
+                report.unresolve(str(code), rows, "not a COW state code")
         report.reject("dyad-year with a code that is not a COW state code", bad.height)
         frame = frame.filter(pl.col("ccode1").is_in(list(known)) & pl.col("ccode2").is_in(list(known)))
         dup = frame.filter(pl.struct("ccode1", "ccode2", "year").is_duplicated())

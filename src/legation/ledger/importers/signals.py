@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from legation.ledger.importers import works
 from legation.ledger.importers.base import Importer, Names, SourceReport, details, engagements, read_table
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
@@ -33,6 +34,7 @@ MCMANUS_NIEMAN = Source(
         "Signals from the five permanent Security Council members to every other state-year "
         "(198 protégés); exercises, visits and pacts are yearly indicators."
     ),
+    references=(works.SIGNALS,),
 )
 
 PATRONS: dict[str, int] = {"us": 2, "rus": 365, "uk": 200, "fra": 220, "chi": 710}

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from legation.errors import InputError, Problem
+from legation.ledger.importers import works
 from legation.ledger.importers.base import (
     Download,
     Importer,
@@ -67,6 +68,7 @@ TRADE_REGISTER = Source(
         "when their deliveries fall in 1950 or later, so years before 1950 are only partly covered. "
         "Small arms, ammunition and most services are not covered."
     ),
+    references=(works.SIPRI_ARMS,),
 )
 
 TIV_360INFO = Source(
@@ -84,6 +86,7 @@ TIV_360INFO = Source(
         "All suppliers and recipients; only supplier-recipient-years with deliveries are listed "
         "(a value of 0 is a delivery under 0.5 million TIV), so a missing flow in 1950-2021 means none."
     ),
+    references=(works.SIPRI_360INFO, works.SIPRI_ARMS),
 )
 
 DYAD_YEAR_DODL = Source(
@@ -100,6 +103,7 @@ DYAD_YEAR_DODL = Source(
         "Balanced panel of the listed directed state dyads with zeros; dyads not in the panel "
         "are not covered (NA), listed dyads with 0 had no recorded transfer."
     ),
+    references=(works.DODL, works.SIPRI_ARMS),
 )
 
 MILEX = Source(
@@ -117,6 +121,7 @@ MILEX = Source(
         "Values SIPRI marks unavailable ('...') are stored as NULL; years in which a country was "
         "not independent ('xxx') are not written."
     ),
+    references=(works.SIPRI_MILEX,),
 )
 
 # names -----------------------------------------------------------------------------------------

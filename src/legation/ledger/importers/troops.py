@@ -29,6 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from legation.errors import InputError, Problem
+from legation.ledger.importers import works
 from legation.ledger.importers.base import Importer, SourceReport, details, engagements, read_table
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
@@ -91,6 +92,7 @@ US_TROOPS = Source(
     "year precision, so one host-year can hold both a yearly and a monthly observation (details.series "
     "tells them apart: dmdc, kane, imputed, unlabelled). A covered host-year without a row had no US "
     "troops reported (0), or its host was not a COW member (see the import report). " + _TD,
+    references=(works.TROOPDATA, works.KANE),
 )
 
 US_TROOPS_V015 = Source(
@@ -105,6 +107,7 @@ US_TROOPS_V015 = Source(
     coverage_actors=(US,),
     coverage_note="US troops only (actor 2), country-years 1950-2023 with year precision; magnitude = "
     "troops (all services). The earlier series, kept as a separate source from us-troops. " + _TD,
+    references=(works.TROOPDATA, works.KANE),
 )
 
 US_BASES = Source(
@@ -124,6 +127,7 @@ US_BASES = Source(
     "treat the year as approximate (confidence 0.8). magnitude 1 (binary) per site; details hold the "
     "base name, lat/lon and the base/lilypad/fundedsite flags. Sites in US territories (Guam, Puerto "
     "Rico...) are not abroad in COW terms and are rejected. " + _TD,
+    references=(works.BASE_NATION, works.TROOPDATA),
 )
 
 
@@ -154,19 +158,22 @@ def _code_column(
 
 
 def _count(report: SourceReport, rows: pl.DataFrame, reason: str) -> None:
-    """Reject ``rows`` for ``reason`` and list each location (name and code) as unresolved."""
+    """Reject ``rows`` for ``reason`` and list each location ("Puerto Rico (code 6)") as unresolved."""
     report.reject(reason, rows.height)
     if rows.height:
         labels = rows.select(
             pl.concat_str(
                 pl.col("countryname").fill_null("?"),
-                pl.lit(" ("),
-                pl.col("_src_ccode").cast(pl.String).fill_null("no code"),
+                pl.lit(" (code "),
+                pl.col("_src_ccode").cast(pl.String).fill_null("none"),
                 pl.lit(")"),
-            ).alias("_label")
+            ).alias("_label"),
+            pl.col("year").cast(pl.Int32, strict=False).alias("_year")
+            if "year" in rows.columns
+            else pl.lit(None, pl.Int32).alias("_year"),
         )
-        for label, n in labels.group_by("_label").len().iter_rows():
-            report.unresolved[label] += n
+        for label, year, n in labels.group_by("_label", "_year").len().iter_rows():
+            report.unresolve(label, n, reason, year)
 
 
 def _static_hosts(frame: pl.DataFrame, report: SourceReport) -> pl.DataFrame:

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 from countrycode.countrycode import prepare_codelist
 
+from legation.ledger.importers import works
 from legation.ledger.importers.base import Importer, SourceReport, read_table
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
@@ -49,6 +50,7 @@ UNVOTES = Source(
         "up to 14 January). Only yes/abstain/no are recorded: a missing vote means absent or not a "
         "member, never 'no'. Adopted-without-vote resolutions are not roll calls and are not included."
     ),
+    references=(works.UNGA_VOTES, works.VOETEN_2013, works.UNVOTES_PACKAGE),
 )
 
 UNVOTES_VOETEN = Source(
@@ -64,6 +66,7 @@ UNVOTES_VOETEN = Source(
         "UNGA recorded (roll-call) votes, sessions 1-70, 1946-01-01 to 2015-12-23, COW-coded, with "
         "8 = absent and 9 = not a member, so a missing vote is distinguishable from a 'no'."
     ),
+    references=(works.UNGA_VOTES, works.VOETEN_2013),
 )
 
 ISSUES: dict[str, str] = {
@@ -232,7 +235,7 @@ class UnVotes(Importer):
         )
         miss = votes.with_row_index("_row").join(hit.select("_row"), on="_row", how="anti")
         for label, n in miss.group_by("_label").len().iter_rows():
-            report.unresolved[str(label)] += n
+            report.unresolve(str(label), n, "no COW code on the roll call's date")
         report.reject("country code with no COW code on the roll call's date", miss.height)
         out = hit.sort("_row").select("rcid", "ccode", "vote")
         return _unique(out, ["rcid", "ccode"], report, "vote of one country on one roll call")
@@ -266,7 +269,7 @@ class UnVotesVoeten(Importer):
         known = self._known(ledger, df["ccode"].unique().to_list())
         bad = df.filter(~pl.col("ccode").is_in(known))
         for code, n in bad.group_by("ccode").len().iter_rows():
-            report.unresolved[f"cow:{code}"] += n
+            report.unresolve(f"cow:{code}", n, "COW code unknown to the state system and countrycode")
         report.reject("COW code unknown to the state system and countrycode", bad.height)
         df = df.filter(pl.col("ccode").is_in(known))
 

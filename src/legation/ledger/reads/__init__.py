@@ -10,6 +10,7 @@ from legation.ledger.reads._frame import Years
 from legation.ledger.reads.attributes import (
     OBLIGATIONS,
     dyad_attribute,
+    dyad_attributes,
     last_years,
     obligations,
     state_attribute,
@@ -51,6 +52,7 @@ __all__ = [
     "Years",
     "codeployments",
     "dyad_attribute",
+    "dyad_attributes",
     "dyad_engagements",
     "engagement_counts",
     "engagement_page",

@@ -72,6 +72,21 @@ def dyad_attribute(
     )
 
 
+def dyad_attributes(
+    led: Ledger, source: str, variables: Sequence[str], years: Years | None = None
+) -> pl.DataFrame:
+    """``ccode1, ccode2, year, <variable>…``: one row per dyad-year the source has (in its stored
+    direction), one column per variable (NULL where the source reports it missing)."""
+    cols = ", ".join(f"max(value) FILTER (variable = '{v}') AS {v}" for v in variables)
+    lo, hi = years or (-(10**6), 10**6)
+    return frame(
+        led,
+        f"SELECT ccode1, ccode2, year, {cols} FROM dyad_attributes WHERE source_id = ? "
+        "AND variable IN (SELECT unnest(?)) AND year BETWEEN ? AND ? GROUP BY ALL",
+        [source, list(variables), lo, hi],
+    )
+
+
 def last_years(led: Ledger, source: str) -> dict[str, int]:
     """The last year of each variable of a source's dyad attributes."""
     rows = led.con.execute(

@@ -178,7 +178,10 @@ def engagement_counts(led: Ledger, ccode: int | None = None) -> pl.DataFrame:
 
 def dyad_engagements(led: Ledger, a: int, b: int, limit: int, offset: int) -> tuple[pl.DataFrame, int]:
     """One page of the engagements between two states, either way, oldest first, with each source's
-    name; and how many there are in all."""
+    name, the dates' precision, the source's own fields (``details``, JSON text) and ``parties``: how
+    many states share the row's event (same source, reference, instrument and start) when more than
+    one of them acts in it: 2 for a joint event recorded both ways, 3 or more for a multilateral
+    exercise or treaty; null where one state acts on the other. And how many rows there are in all."""
     where = (
         "FROM engagements e JOIN sources s ON s.id = e.source_id WHERE "
         "((actor_ccode = ? AND partner_ccode = ?) OR (actor_ccode = ? AND partner_ccode = ?)) "
@@ -186,12 +189,18 @@ def dyad_engagements(led: Ledger, a: int, b: int, limit: int, offset: int) -> tu
     )
     params = [a, b, b, a]
     total = frame(led, f"SELECT count(*) AS n {where}", params)["n"][0]
+    event = ["source_id", "source_ref", "instrument", "start_date"]
     rows = frame(
         led,
-        "SELECT e.id, e.instrument, e.actor_ccode::INTEGER AS actor_ccode, e.actor, "
-        "e.partner_ccode::INTEGER AS partner_ccode, e.partner, e.start_date, e.end_date, e.magnitude, "
-        f"e.unit, e.polarity, e.source_id, s.name AS source_name, e.source_ref, e.note {where} "
-        "ORDER BY e.start_date, e.id LIMIT ? OFFSET ?",
+        "WITH page AS (SELECT e.id, e.instrument, e.actor_ccode::INTEGER AS actor_ccode, e.actor, "
+        "e.partner_ccode::INTEGER AS partner_ccode, e.partner, e.start_date, e.start_precision, "
+        "e.end_date, e.end_precision, e.magnitude, e.unit, e.polarity, e.source_id, s.name AS source_name, "
+        f"e.source_ref, e.note, e.details {where} ORDER BY e.start_date, e.id LIMIT ? OFFSET ?), "
+        f"events AS (SELECT {', '.join(event)}, count(DISTINCT actor_ccode) AS actors, "
+        "count(DISTINCT c) AS states FROM (SELECT g.*, unnest([g.actor_ccode, g.partner_ccode]) AS c "
+        f"FROM engagements g SEMI JOIN page USING ({', '.join(event)}) WHERE {STATE_PAIR}) GROUP BY ALL) "
+        "SELECT page.*, CASE WHEN events.actors > 1 THEN events.states::INTEGER "
+        f"END AS parties FROM page LEFT JOIN events USING ({', '.join(event)}) ORDER BY start_date, id",
         [*params, limit, offset],
     )
     return rows, int(total)

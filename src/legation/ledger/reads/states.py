@@ -31,10 +31,9 @@ def source_exists(led: Ledger, source: str) -> bool:
 
 
 def source_rows(led: Ledger) -> dict[str, int]:
-    """Rows each source contributed to the tables that hold its data (engagements, attributes, votes)
-    and to the state lists."""
-    counted = (*_DATA_TABLES, "states")
-    rows = {sid: sum(n for t, n in held.items() if t in counted) for sid, held in rows_by_table(led).items()}
+    """Rows each source contributed to the ledger, in every table that holds a source's rows
+    (engagements, attributes, votes and roll calls, states, groups and memberships)."""
+    rows = {sid: sum(held.values()) for sid, held in rows_by_table(led).items()}
     return {sid: n for sid, n in rows.items() if n}
 
 

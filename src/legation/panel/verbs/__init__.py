@@ -29,12 +29,24 @@ NAMES: tuple[str, ...] = (
     "add_peacekeeping",
     "add_events",
     "add_unga",
+    "add_mids",
+    "add_arms_races",
+    "add_peace",
+    "add_trade",
+    "add_democracy",
 )
 
 VERBS: dict[str, Callable[..., Panel]] = {name: getattr(Panel, name) for name in NAMES}
 """Every verb by name (the CLI's ``--add`` takes the part after ``add_``)."""
 
-ALIASES = {"alliances": "atop", "capabilities": "nmc", "arms_transfers": "arms", "votes": "unga"}
+ALIASES = {
+    "alliances": "atop",
+    "capabilities": "nmc",
+    "arms_transfers": "arms",
+    "votes": "unga",
+    "disputes": "mids",
+    "peace_scale": "peace",
+}
 """Channel names accepted besides each verb's own (``add_<name>``)."""
 
 

@@ -1,0 +1,121 @@
+"""The Optimise page in a real browser: choose a shipped plan, optimise it with the token and the
+frontier, read the allocation map, the binding limits and the baselines; an edited plan with an error
+names its line. Served from the ledger with the real data."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REQUIRED = os.environ.get("LEGATION_REQUIRE_BROWSER") == "1"
+TOKEN = "browser-optimise-token-0123"
+
+if CHROMIUM is None:
+    if REQUIRED:
+        raise RuntimeError("LEGATION_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
+    pytest.skip("no chromium on PATH (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(full_ledger_path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "LEGATION_TOKEN": TOKEN}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "legation", "serve", "--db", str(full_ledger_path), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"legation serve did not start:\n{proc.stdout.read()}") from None
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server) -> Iterator[tuple[Page, list[str]]]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        p = browser.new_page(viewport={"width": 1400, "height": 1000})
+        requested: list[str] = []
+        p.on("request", lambda r: requested.append(r.url))
+        yield p, requested
+        browser.close()
+
+
+def test_optimise_a_shipped_plan_and_read_the_frontier_and_the_map(page, server):
+    p, requested = page
+    p.goto(f"{server}/#/optimise")
+    p.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    expect(p.locator("h1")).to_have_text("Optimise")
+    expect(p.locator("#plan-choice option")).to_have_count(3)
+    p.select_option("#plan-choice", "us_southeast_asia")
+    expect(p.locator("#plan-asks")).to_contain_text("US$1.1 billion over three years")
+    assert "group: ASEAN" in p.input_value("#plan-yaml")
+    p.check("#optimise-frontier-box")
+    p.fill("#optimise-token", "wrong-token-but-long-enough")
+    p.click("#run-plan")
+    expect(p.locator("#optimise-status")).to_contain_text("token")  # the route is guarded
+    p.fill("#optimise-token", TOKEN)
+    p.click("#run-plan")
+    expect(p.locator("#optimise-status")).to_have_text("Optimised: 9 partners funded.", timeout=180_000)
+    expect(p.locator("#optimise-headline")).to_contain_text("US$ 1100.0 m")
+    expect(p.locator("#optimise-basis")).to_contain_text("prior")
+    # the map colours the nine funded partners, each with its spending
+    spend = p.evaluate("() => document.getElementById('optimise-map').data[1].z")
+    assert len(spend) == 9 and abs(sum(spend) - 1100) < 1e-3
+    frontier = p.evaluate("() => document.getElementById('optimise-frontier').data[0]")
+    assert frontier["name"] == "efficient frontier" and len(frontier["x"]) == 20
+    gains = frontier["y"]
+    assert all(b >= a - 1e-6 for a, b in itertools.pairwise(gains))
+    names = p.evaluate("() => document.getElementById('optimise-frontier').data.slice(1).map(t => t.name)")
+    assert names[:3] == ["optimised", "status quo", "proportional"]
+    expect(p.locator("#optimise-result")).to_contain_text("budget total")
+    bars = p.evaluate("() => document.getElementById('optimise-bars').data.map(t => t.name)")
+    assert set(bars) <= {"training", "exercise", "military_aid", "hadr"} and "training" in bars
+    assert all(u.startswith(server) or u.startswith("data:") for u in requested)
+
+
+def test_an_edited_plan_with_an_error_names_its_line(page, server):
+    p, _ = page
+    p.goto(f"{server}/#/optimise")
+    p.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    p.fill("#optimise-token", TOKEN)
+    p.fill(
+        "#plan-yaml", "name: mine\npatron: USA\nbase_year: 2020\nbudget: {total: -1}\npartners: {all: true}\n"
+    )
+    p.click("#run-plan")
+    expect(p.locator("#optimise-status")).to_contain_text("line 4, budget.total")
