@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 import typer
@@ -46,3 +48,21 @@ def test_a_usage_error_names_arguments_plainly():
     r = runner.invoke(app, ["data", "import-dir"])
     assert r.exit_code == 2
     assert "Usage: legation data import-dir [OPTIONS] DIRECTORY" in r.output and "{" not in r.output
+
+
+def test_panel_add_lists_every_channel():
+    from legation.cli.panel_cmds import CHANNEL_NAMES
+    from legation.panel import VERBS
+
+    assert sorted(CHANNEL_NAMES) == sorted(v.removeprefix("add_") for v in VERBS)
+    r = runner.invoke(app, ["panel", "build", "--help"], terminal_width=200)
+    assert "peacekeeping" in r.output and "democracy" in r.output
+
+
+def test_the_command_line_loads_no_heavy_library():
+    """`legation --help` must answer fast (benchmarks/cli_bench.py): the commands import their data,
+    model and server libraries when they run, never when the tool starts."""
+    heavy = ("polars", "duckdb", "pyarrow", "numpy", "pandas", "scipy", "fastapi", "spacy", "cvxpy")
+    code = f"import sys, legation.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

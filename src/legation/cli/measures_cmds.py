@@ -212,7 +212,12 @@ def validate_cmd(
         for ix, f in result.fitted.items():
             console.print(
                 f"{ix} weights fitted on shift windows in {train}: "
-                + ", ".join(f"{c} {w:.2f} (AUC {f.auc[c]:.3f})" for c, w in f.weights.items())
+                + ", ".join(
+                    f"{c} {w:.2f} [{f.ci[c][0]:.2f}, {f.ci[c][1]:.2f}] (AUC {f.auc[c]:.3f})"
+                    if w > 0
+                    else f"{c} 0 (no signal: AUC {f.auc[c]:.3f})"
+                    for c, w in f.weights.items()
+                )
             )
     if markdown is not None:
         markdown.write_text(_markdown(result.side_by_side()) + "\n")

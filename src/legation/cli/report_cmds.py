@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from legation.cli.app import DbOption, Group, app, command, console, err_console, stages
-from legation.ledger.store import Ledger
+
+if TYPE_CHECKING:
+    from legation.ledger.store import Ledger
 
 report_app = typer.Typer(
     cls=Group, help="Briefs an analyst can hand on: country, dyad and scenario, as PDF or HTML."
 )
 app.add_typer(report_app, name="report")
 
-PaperOption = Annotated[str, typer.Option(help="Paper size: a4 or letter.")]
+
+class Paper(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
+
+
+PaperOption = Annotated[Paper, typer.Option(help="Paper size.")]
 YearOption = Annotated[
     int | None,
     typer.Option(
@@ -54,7 +63,7 @@ def country_cmd(
         str | None,
         typer.Option("--all-of", help="A group (ASEAN, NATO…): one brief per member.", show_default=False),
     ] = None,
-    paper: PaperOption = "a4",
+    paper: PaperOption = Paper.A4,
     html: Annotated[bool, typer.Option("--html", help="With --all-of: write HTML, not PDF.")] = False,
     workers: Annotated[
         int, typer.Option(min=1, max=16, help="With --all-of: worker processes (each holds about 0.4 GB).")
@@ -62,13 +71,14 @@ def country_cmd(
     db: DbOption = None,
 ) -> None:
     """A country brief: bottom line, influence and its rank, partners, arms, alignment, risks, sources."""
+    from legation.ledger.store import Ledger
     from legation.report import Context, country_brief, render
 
     if (state is None) == (all_of is None):
         raise typer.BadParameter("give a STATE or --all-of GROUP (not both)")
     with Ledger(db, read_only=True) as led:
         if all_of is not None:
-            _batch(led, all_of, year, out or Path("."), paper, "html" if html else "pdf", workers)
+            _batch(led, all_of, year, out or Path("."), paper.value, "html" if html else "pdf", workers)
             return
         code = _state(led, state or "")
         with stages("country brief") as progress:
@@ -76,7 +86,7 @@ def country_cmd(
             brief = country_brief(led, code, year, context=Context())
             target = out or Path(f"{_abb(led, code)}-{brief.year}.pdf")
             progress(f"writing {target.name}")
-            render.write(brief, target, paper)
+            render.write(brief, target, paper.value)
     console.print(f"wrote {target}")
 
 
@@ -116,10 +126,11 @@ def dyad_cmd(
     target: Annotated[str, typer.Argument(help="The target.")],
     year: YearOption = None,
     out: Annotated[Path | None, typer.Option(help="File (.pdf or .html).", show_default=False)] = None,
-    paper: PaperOption = "a4",
+    paper: PaperOption = Paper.A4,
     db: DbOption = None,
 ) -> None:
     """A dyad brief: the relationship by instrument, bandwidth and dependence, alignment, competitors."""
+    from legation.ledger.store import Ledger
     from legation.report import Context, dyad_brief, render
 
     with Ledger(db, read_only=True) as led:
@@ -129,7 +140,7 @@ def dyad_cmd(
             brief = dyad_brief(led, a, b, year, context=Context())
             dest = out or Path(f"{_abb(led, a)}-{_abb(led, b)}-{brief.year}.pdf")
             progress(f"writing {dest.name}")
-            render.write(brief, dest, paper)
+            render.write(brief, dest, paper.value)
     console.print(f"wrote {dest}")
 
 
@@ -148,10 +159,11 @@ def scenario_cmd(
         typer.Option(help="The backtest table (legation backtest --out, CSV).", show_default=False),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="File (.pdf or .html).", show_default=False)] = None,
-    paper: PaperOption = "a4",
+    paper: PaperOption = Paper.A4,
     db: DbOption = None,
 ) -> None:
     """A scenario brief: the question, assumptions, the effect with its interval, risks and the backtest."""
+    from legation.ledger.store import Ledger
     from legation.report import render
     from legation.report.scenario import scenario_brief
 
@@ -160,5 +172,5 @@ def scenario_cmd(
         brief = scenario_brief(results, led=led, scenario=scenario, params=params, backtest=backtest)
         dest = out or results.with_suffix(".pdf")
         progress(f"writing {dest.name}")
-        render.write(brief, dest, paper)
+        render.write(brief, dest, paper.value)
     console.print(f"wrote {dest}")

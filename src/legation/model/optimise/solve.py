@@ -2,12 +2,13 @@
 
 Decision ``x[j,t] ≥ 0``: US$ million spent on pair j (a partner × instrument that can receive money)
 in year t. Its stock at the horizon is ``X_j = Σ_t w[i,t]·x[j,t]`` (each instrument's decay). The
-concave gain enters through one hypograph variable per pair, ``z_j ≤ log1p(X_j/k_j)``: as tangent
-cuts (a linear programme, mixed-integer when a plan chooses partners, solved by HiGHS; the default)
-or as exponential cones (Clarabel). Every scenario's gain is then linear, ``G_s = Σ_j c[s,j]·z_j + b_s``
+concave gain enters through one hypograph variable per pair, ``z_j ≤ log1p(X_j/k_j)``: as
+exponential cones (Clarabel; the default), or as tangent cuts refined at the solution (a linear
+programme, HiGHS), which a yes/no choice of partners needs (mixed-integer; the allocation among the
+chosen is then solved again with cones). Every scenario's gain is then linear, ``G_s = Σ_j c[s,j]·z_j + b_s``
 (c = priority · a ≥ 0, so z sits on its bound at the optimum), and so is its loss ``L_s = −G_s``.
 
-The CVaR of the loss is kept below a limit in one of two equivalent ways (docs/optimise.md):
+The CVaR of the loss is kept below a limit in one of two ways (docs/optimise.md):
 
 - ``cuts`` (default): CVaR_β(L) is the largest average of L over any (1 − β) share of the draws, so
   the limit holds when it holds for every such tail; the solver adds the tail of the current
@@ -472,8 +473,8 @@ class Programme:
     def _refine(self) -> bool:
         """Add one tangent per pair at its current stock when the cuts overstate the expected gain by
         more than `REFINE_TOL` of it; whether one was added."""
-        if self.concave != "pwl" or self.z.value is None:
-            return False
+        if self.concave != "pwl" or self.z.value is None or self.y is not None:
+            return False  # a choice is made on the fixed tangents, the allocation refined after it
         exact = self.exact_z()
         gap = float(self.a_mean @ np.clip(self.z.value - exact, 0.0, None))
         if gap <= REFINE_TOL * max(1e-12, float(self.a_mean @ exact)):
@@ -547,18 +548,17 @@ def solution_of(prog: Programme, status: str, cvar_max: float | None) -> Solutio
         raise infeasible(inst, prog.d, prog.concave, prog.cvar_method, cvar_max)
     if status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
         raise InvalidValueError(f"the solver stopped with status {status}")
-    duals = prog
     if prog.y is not None and prog.y.value is not None:
-        duals = Programme(
-            inst,
-            prog.d,
-            concave=prog.concave,
-            cvar_method=prog.cvar_method,
-            fix_choice=np.round(prog.y.value),
-        )
-        duals.cuts = list(prog.cuts)
-        duals.maximise(cvar_max)
-    return _solution(prog, duals, status, cvar_max)
+        # the choice made, the allocation among the chosen is a continuous programme: solved again
+        # exactly (cones), which also gives the shadow prices a mixed-integer programme has not
+        fixed = Programme(inst, prog.d, cvar_method=prog.cvar_method, fix_choice=np.round(prog.y.value))
+        fixed.cuts = list(prog.cuts)
+        fixed_status = fixed.maximise(cvar_max)
+        if fixed_status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+            fixed.tangent_rounds = prog.tangent_rounds
+            fixed.seconds = {k: v + prog.seconds.get(k, 0.0) for k, v in fixed.seconds.items()}
+            return _solution(fixed, fixed, fixed_status, cvar_max)
+    return _solution(prog, prog, status, cvar_max)
 
 
 def infeasible(
