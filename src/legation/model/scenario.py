@@ -196,8 +196,16 @@ def load(path: Path) -> Scenario:
     return parse(text, str(path))
 
 
-SHIPPED = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
-"""The scenarios shipped with legation's source (``examples/scenarios``)."""
+def shipped_folder(kind: str) -> Path:
+    """Where the shipped ``kind`` files (``scenarios``, ``plans``) are: ``examples/KIND`` of a source
+    checkout, or ``legation/data/KIND`` in an installed wheel, which carries a copy of them."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "data" / kind
+    return installed if installed.is_dir() else package.parents[1] / "examples" / kind
+
+
+SHIPPED = shipped_folder("scenarios")
+"""The scenarios shipped with legation (``examples/scenarios``)."""
 
 
 def asks(text: str) -> str:

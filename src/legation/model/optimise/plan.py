@@ -27,6 +27,7 @@ from pydantic import (
 from legation import years
 from legation.errors import InputError, InvalidValueError, LegationError, Problem
 from legation.instruments import INSTRUMENTS
+from legation.model.scenario import shipped_folder
 
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -273,8 +274,8 @@ def _lines(node: yaml.Node | None, file: str) -> dict[tuple[object, ...], int]:
     return out
 
 
-SHIPPED = Path(__file__).resolve().parents[4] / "examples" / "plans"
-"""The plans shipped with legation's source (``examples/plans``)."""
+SHIPPED = shipped_folder("plans")
+"""The plans shipped with legation (``examples/plans``)."""
 
 
 def shipped(folder: Path = SHIPPED) -> dict[str, tuple[Plan, str, str]]:
