@@ -275,6 +275,7 @@ FLOORS: dict[str, int] = {
     "errors": 0,
     "years": 0,
     "_parse": 0,
+    "_yaml": 0,
     "states": 0,
     "instruments": 0,
     "groups": 0,

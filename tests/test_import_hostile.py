@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from legation._yaml import MAX_DEPTH
 from legation.errors import InputError
 from legation.ledger import Ledger, import_file
-from legation.ledger.file_formats import MAX_DEPTH
 from legation.ledger.importing import import_frame
 from legation.ledger.sources import SAMPLE
 from legation.ledger.validate import MAX_PROBLEMS

@@ -81,13 +81,13 @@ def test_errors_name_the_file_line_and_field(text, line, field, message):
 
 
 def test_hostile_yaml_is_refused():
-    with pytest.raises(InputError, match="aliases"):
+    with pytest.raises(InputError, match="an alias"):
         scenario.parse("a: &x [1, 2]\nb: *x\n")
     with pytest.raises(InputError, match="line 3"):
         scenario.parse("name: t\nhorizon: [\n")
     with pytest.raises(InputError, match="expected a mapping"):
         scenario.parse("- 1\n")
-    with pytest.raises(InputError, match="nested too deeply"):
+    with pytest.raises(InputError, match="nested more than"):
         scenario.parse("a: " + "[" * 20 + "]" * 20)
 
 

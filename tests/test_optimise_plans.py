@@ -53,7 +53,7 @@ def test_a_good_plan_parses():
         (GOOD + "colour: blue\n", 11, "colour", "Extra inputs are not permitted"),
         (GOOD + "risk:\n  cvar_level: 1.5\n", 12, "risk.cvar_level", "less than 1"),
         (GOOD + "bounds:\n  - {partner: Philippines, min: 9, max: 3}\n", 12, "bounds.0", "below min"),
-        (GOOD.replace("horizon: 2", "horizon: 2\nhorizon: 3"), 5, "horizon", "given twice"),
+        (GOOD.replace("horizon: 2", "horizon: 2\nhorizon: 3"), 5, "horizon", "appears twice"),
         (GOOD.replace("base_year: 2010", "base_year: 1700"), 3, "base_year", "outside"),
     ],
 )

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import yaml
 from pydantic import ValidationError
 
+from legation._yaml import BoundedLoader
 from legation.errors import InputError, Problem
 from legation.ledger.records import EngagementRecord
 from legation.ledger.schema import frame_schema
@@ -174,10 +175,6 @@ def read_parquet(data: bytes, path: Path, default_source: str | None) -> pl.Data
     return df.with_row_index("_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64))
 
 
-MAX_DEPTH = 16
-"""How deeply a YAML engagement file may nest (its own structure needs 5 levels)."""
-
-
 def read_yaml(
     ledger: Ledger, data: bytes, path: Path, default_source: str | None, replace_source: bool
 ) -> tuple[pl.DataFrame, list[Source], bool]:
@@ -283,49 +280,11 @@ def _source_clashes(
     return out
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML for engagement files, bounded and unambiguous:
-
-    * every scalar but null stays text, so '2015-02-30' is reported rather than a crash, '2015-06'
-      keeps its month precision, and numbers obey the one rule of `fields.number` (no ``1_000``);
-    * aliases (``*name``) are refused: an alias bomb would expand a small file without bound;
-    * nesting deeper than `MAX_DEPTH` is refused (no RecursionError);
-    * a key given twice in one mapping is refused with both lines (not last-wins).
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _refused("an alias (*name): write the value out in full", event.start_mark)
-        if self._depth >= MAX_DEPTH:
-            raise _refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-        self._depth += 1
-        try:
-            node = super().compose_node(parent, index)  # type: ignore[misc]
-        finally:
-            self._depth -= 1
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[object, int] = {}
-            for key, _ in node.value:
-                k = (key.tag, key.value) if isinstance(key, yaml.ScalarNode) else None
-                if k is None:
-                    continue
-                if k in seen:
-                    raise _refused(
-                        f"the key {key.value!r} appears twice (lines {seen[k]} and "
-                        f"{key.start_mark.line + 1}); give it once",
-                        key.start_mark,
-                    )
-                seen[k] = key.start_mark.line + 1
-        return node
-
-
-def _refused(problem: str, mark: yaml.Mark) -> yaml.YAMLError:
-    return yaml.composer.ComposerError(None, None, problem, mark)
+class _Loader(BoundedLoader):
+    """Safe YAML for engagement files (`BoundedLoader`: no aliases, bounded nesting, no key twice),
+    where every scalar but null stays text, so '2015-02-30' is reported rather than a crash,
+    '2015-06' keeps its month precision, and numbers obey the one rule of `fields.number` (no
+    ``1_000``)."""
 
 
 _Loader.yaml_implicit_resolvers = {

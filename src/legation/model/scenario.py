@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from legation import _yaml as safe_yaml
 from legation.errors import LegationError, Problem
 from legation.instruments import INSTRUMENTS
 from legation.model.params import ModelFileError
@@ -125,22 +126,6 @@ class Scenario(_Model):
     budget: dict[str, float] = Field(default_factory=dict)
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without aliases (no alias bombs) and nested at most 12 levels."""
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
-        self._depth = getattr(self, "_depth", 0) + 1
-        try:
-            if self._depth > 12:
-                raise yaml.composer.ComposerError(None, None, "nested too deeply", event.start_mark)
-            return super().compose_node(parent, index)  # type: ignore[misc]
-        finally:
-            self._depth -= 1
-
-
 def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
     """1-based line of every mapping value and list item, by its path."""
     out = {path: node.start_mark.line + 1}
@@ -158,16 +143,15 @@ def parse(text: str, file: str = "scenario") -> Scenario:
     """A scenario from YAML text; an `InputError` naming the file, line and field of each problem."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise ModelFileError([Problem("", "", f"larger than {MAX_BYTES} bytes")], file=file)
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        doc = loader.construct_document(node) if node is not None else None
+        node, doc = safe_yaml.load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         msg = f"not valid YAML: {getattr(e, 'problem', None) or e}"
-        raise ModelFileError([Problem("", "", msg, row=mark.line + 1 if mark else None)], file=file) from None
-    finally:
-        loader.dispose()
+        field = getattr(e, "key", "")
+        raise ModelFileError(
+            [Problem(field, "", msg, row=mark.line + 1 if mark else None)], file=file
+        ) from None
     if not isinstance(doc, dict) or node is None:
         raise ModelFileError(
             [Problem("", "", "expected a mapping of scenario fields (name, horizon, …)")], file=file

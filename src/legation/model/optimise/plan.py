@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from legation import _yaml as safe_yaml
 from legation import years
 from legation.errors import InputError, InvalidValueError, LegationError, Problem
 from legation.instruments import INSTRUMENTS
@@ -196,12 +197,12 @@ def parse(text: str, file: str = "plan") -> Plan:
     if len(text) > 1_000_000:
         raise PlanError([Problem("", "", "a plan file is at most 1 MB")], file=file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        node, doc = safe_yaml.load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         msg = f"not valid YAML: {getattr(e, 'problem', None) or e}"
-        raise PlanError([Problem("", "", msg, row=mark.line + 1 if mark else None)], file=file) from None
+        row = mark.line + 1 if mark else None
+        raise PlanError([Problem(getattr(e, "key", ""), "", msg, row=row, file=file)], file=file) from None
     if not isinstance(doc, dict):
         raise PlanError(
             [Problem("", "", "a plan is a mapping of fields (name, patron, budget, …)")], file=file
