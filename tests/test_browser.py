@@ -8,10 +8,6 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,24 +15,16 @@ from pathlib import Path
 import pytest
 
 from api_helpers import sample_ledger
+from browser_helpers import browsing, require_chromium, serving
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = os.environ.get("LEGATION_REQUIRE_BROWSER") == "1"
-SHOTS = Path(os.environ.get("LEGATION_SCREENSHOTS", "")) if os.environ.get("LEGATION_SCREENSHOTS") else None
+require_chromium()
 
-if CHROMIUM is None:
-    if REQUIRED:
-        raise RuntimeError("LEGATION_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
-    pytest.skip("no chromium on PATH (apt-get install chromium)", allow_module_level=True)
+from playwright.sync_api import Page, expect  # noqa: E402
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+TOKEN = "browser-test-token-0123"
+WARM = "/api/influence/outward?top=8"
+"""The route whose answer fills the caches the overview reads, before any page is timed."""
+SHOTS = Path(os.environ["LEGATION_SCREENSHOTS"]) if os.environ.get("LEGATION_SCREENSHOTS") else None
 
 CSP_VIOLATIONS: list[str] = []
 """What the browser refused under the server's Content-Security-Policy (no 'unsafe-eval')."""
@@ -44,50 +32,14 @@ CSP_VIOLATIONS: list[str] = []
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    yield from _serve(sample_ledger(tmp_path_factory.mktemp("browser") / "sample.duckdb"))
-
-
-def _serve(db: Path) -> Iterator[str]:
-    """`legation serve` on ``db`` in a subprocess, its caches warmed; its base URL."""
-    port = _free_port()
-    env = {**os.environ, "LEGATION_TOKEN": "browser-test-token-0123"}
-    log = db.with_suffix(".log").open("w")  # a file, not a pipe nobody reads, which could fill and block
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "legation", "serve", "--db", str(db), "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"legation serve did not start:\n{Path(log.name).read_text()}") from None
-            time.sleep(0.2)
-    urllib.request.urlopen(f"{base}/api/influence/outward?top=8", timeout=30).read()  # warm the caches
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    db = sample_ledger(tmp_path_factory.mktemp("browser") / "sample.duckdb")
+    with serving(db, TOKEN, warm=WARM) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser_page(server) -> Iterator[tuple[Page, list[str]]]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        requested: list[str] = []
-        page.on("request", lambda r: requested.append(r.url))
+    with browsing() as (page, requested):
         page.on(
             "console",
             lambda m: CSP_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None,
@@ -95,7 +47,6 @@ def browser_page(server) -> Iterator[tuple[Page, list[str]]]:
         page.goto(f"{server}/#/overview")  # loads plotly.js once, so the timings below are per page
         page.wait_for_selector("body[data-ready=true]", timeout=30_000)
         yield page, requested
-        browser.close()
 
 
 def _open(page: Page, server: str, route: str) -> None:
@@ -378,7 +329,8 @@ def full_server(full_ledger_path, tmp_path_factory) -> Iterator[str]:
     """`legation serve` on a copy of the ledger with every real dataset (the session's is read-only)."""
     db = tmp_path_factory.mktemp("browser-full") / "full.duckdb"
     shutil.copy(full_ledger_path, db)
-    yield from _serve(db)
+    with serving(db, TOKEN, warm=WARM) as base:
+        yield base
 
 
 def _load(page: Page, base: str, route: str) -> None:

@@ -4,76 +4,29 @@ downloads the brief of the state or pair on screen, as PDF or HTML, and nothing 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from api_helpers import sample_ledger
+from browser_helpers import browsing, require_chromium, serving
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    if os.environ.get("LEGATION_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("LEGATION_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
-    pytest.skip("no chromium on PATH (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from playwright.sync_api import Page  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     db = sample_ledger(tmp_path_factory.mktemp("download") / "sample.duckdb")
-    port = _free_port()
-    env = {**os.environ, "LEGATION_TOKEN": "browser-test-token-0123"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "legation", "serve", "--db", str(db), "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"legation serve did not start:\n{proc.stdout.read()}") from None
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(db, "browser-test-token-0123") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def page(server) -> Iterator[tuple[Page, list[str]]]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-        p = context.new_page()
-        requested: list[str] = []
-        p.on("request", lambda r: requested.append(r.url))
-        yield p, requested
-        browser.close()
+    with browsing(accept_downloads=True) as opened:
+        yield opened
 
 
 def _open(page: Page, server: str, route: str) -> None:

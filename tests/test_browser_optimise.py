@@ -5,75 +5,28 @@ names its line. Served from the ledger with the real data."""
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = os.environ.get("LEGATION_REQUIRE_BROWSER") == "1"
+from browser_helpers import browsing, require_chromium, serving
+
 TOKEN = "browser-optimise-token-0123"
+require_chromium()
 
-if CHROMIUM is None:
-    if REQUIRED:
-        raise RuntimeError("LEGATION_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
-    pytest.skip("no chromium on PATH (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def server(full_ledger_path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "LEGATION_TOKEN": TOKEN}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "legation", "serve", "--db", str(full_ledger_path), "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"legation serve did not start:\n{proc.stdout.read()}") from None
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(full_ledger_path, TOKEN, timeout=60) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def page(server) -> Iterator[tuple[Page, list[str]]]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        p = browser.new_page(viewport={"width": 1400, "height": 1000})
-        requested: list[str] = []
-        p.on("request", lambda r: requested.append(r.url))
-        yield p, requested
-        browser.close()
+    with browsing() as opened:
+        yield opened
 
 
 def test_optimise_a_shipped_plan_and_read_the_frontier_and_the_map(page, server):

@@ -3,29 +3,18 @@ one, reject another, import — and only the accepted one reaches the ledger."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from api_helpers import sample_ledger
+from browser_helpers import browsing, require_chromium, serving
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = os.environ.get("LEGATION_REQUIRE_BROWSER") == "1"
 TOKEN = "browser-review-token-0123"
+require_chromium()
 
-if CHROMIUM is None:
-    if REQUIRED:
-        raise RuntimeError("LEGATION_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
-    pytest.skip("no chromium on PATH (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 from legation.ledger import Ledger  # noqa: E402
 
@@ -35,53 +24,17 @@ TEXT = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, object]]:
     db = sample_ledger(tmp_path_factory.mktemp("review") / "sample.duckdb")
-    port = _free_port()
-    env = {**os.environ, "LEGATION_TOKEN": TOKEN}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "legation", "serve", "--db", str(db), "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"legation serve did not start:\n{proc.stdout.read()}") from None
-            time.sleep(0.2)
-    yield base, db
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(db, TOKEN) as base:
+        yield base, db
 
 
 @pytest.fixture(scope="module")
 def page(server) -> Iterator[tuple[Page, list[str]]]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        p = browser.new_page(viewport={"width": 1400, "height": 1000})
-        requested: list[str] = []
-        p.on("request", lambda r: requested.append(r.url))
-        yield p, requested
-        browser.close()
+    with browsing() as opened:
+        yield opened
 
 
 def test_review_accept_reject_import(page, server):
