@@ -1,7 +1,7 @@
 """A sweep of scenarios on a 2-worker dask LocalCluster against the local executor: the overhead.
 
 200 scenarios x 1,000 draws (2 pairs x 10 years each, both arms and their difference as tidy rows)
-through `legation.model.executor.execute` with one Parquet file per batch (a sweep's mode: workers
+through `legation.model.executor.run_plans` with one Parquet file per batch (a sweep's mode: workers
 write their own batches, nothing large travels back), in this process and on a LocalCluster of 2
 single-thread worker processes (start-up not timed; workers import legation first). Both return the same rows
 (checked by a checksum). Target (issue 14): overhead < 20 %. On a 2-core machine the workers share

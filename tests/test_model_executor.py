@@ -49,8 +49,8 @@ def test_batches_cover_every_block_once_in_order(seconds):
 
 
 def test_local_processes_give_the_same_draws_as_this_process():
-    one = executor.execute(PLANS)
-    two = executor.execute(PLANS, workers=2, batch_seconds=0.002)
+    one = executor.run_plans(PLANS)
+    two = executor.run_plans(PLANS, workers=2, batch_seconds=0.002)
     assert one.equals(two)
     assert one.height == sum(3 * p.draws * 6 * 8 for p in PLANS)
     assert one["scenario"].unique(maintain_order=True).to_list() == ["a", "b"]
@@ -64,13 +64,13 @@ def test_a_dask_local_cluster_gives_the_same_draws():
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        on_dask = executor.execute(PLANS, scheduler=client, batch_seconds=0.002)
-    assert on_dask.equals(executor.execute(PLANS))
+        on_dask = executor.run_plans(PLANS, scheduler=client, batch_seconds=0.002)
+    assert on_dask.equals(executor.run_plans(PLANS))
 
 
 def test_an_interrupted_sweep_resumes_from_its_batch_files(tmp_path):
     seen = []
-    full = executor.execute(
+    full = executor.run_plans(
         PLANS, out=tmp_path, progress=lambda d, t: seen.append((d, t)), batch_seconds=0.002
     )
     files = sorted(tmp_path.glob("*.parquet"))
@@ -78,7 +78,7 @@ def test_an_interrupted_sweep_resumes_from_its_batch_files(tmp_path):
     files[1].unlink()
     stamp = {f: f.stat().st_mtime_ns for f in files if f.exists()}
     seen.clear()
-    again = executor.execute(
+    again = executor.run_plans(
         PLANS, out=tmp_path, progress=lambda d, t: seen.append((d, t)), batch_seconds=0.002
     )
     assert again.equals(full)
@@ -88,7 +88,7 @@ def test_an_interrupted_sweep_resumes_from_its_batch_files(tmp_path):
 
 
 def test_the_difference_arm_is_scenario_minus_baseline():
-    d = executor.execute([PLANS[1]])
+    d = executor.run_plans([PLANS[1]])
     wide = d.pivot("arm", index=["draw", "patron", "target", "year"], values="value")
     np.testing.assert_allclose(wide["difference"], wide["scenario"] - wide["baseline"], atol=1e-6)
     assert d.schema["value"] == pl.Float32
@@ -106,10 +106,10 @@ def test_risk_events_are_tidy_metrics_with_their_probability():
     p = replace(
         base, params=replace(base.params, risks={risk.name: risk.calibrate(None, (0, 0))}), risks=(risk,)
     )
-    draws = executor.execute([p])
+    draws = executor.run_plans([p])
     assert set(draws["metric"]) == {"alignment", "risk:test-risk"}
     s = results.summarise(draws).filter(pl.col("metric") == "risk:test-risk")
     assert s.filter(pl.col("arm") != "difference")["mean"].is_between(0.22, 0.38).all()
     assert (s.filter(pl.col("arm") == "difference")["mean"] == 0).all()  # same stream in both arms
-    plain = executor.execute([base])
+    plain = executor.run_plans([base])
     assert plain.filter(pl.col("metric") == "alignment").equals(draws.filter(pl.col("metric") == "alignment"))

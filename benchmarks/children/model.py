@@ -192,7 +192,7 @@ def sweep_local(clock: Clock, args: Sequence[str]) -> Mapping[str, Any]:
     plans = _plans(int(args[0]), int(args[1]))
     with tempfile.TemporaryDirectory() as tmp:
         clock.start()
-        out = executor.execute(plans, out=Path(tmp))
+        out = executor.run_plans(plans, out=Path(tmp))
         clock.stop()
     return {
         "rows": out.height,
@@ -219,7 +219,7 @@ def sweep_dask(clock: Clock, args: Sequence[str]) -> Mapping[str, Any]:
     ):
         client.run(lambda: __import__("legation.model.simulation"))  # workers import legation first
         clock.start()
-        out = executor.execute(plans, scheduler=client, out=Path(tmp))
+        out = executor.run_plans(plans, scheduler=client, out=Path(tmp))
         clock.stop()
     return {
         "rows": out.height,

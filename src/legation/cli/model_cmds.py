@@ -76,7 +76,7 @@ def simulate_cmd(
         progress("calibrating" if ps is None else "reading the ledger")
         plan = simulation.plan(led, sc, ps, draws=draws)
     with stages("drawing") as progress:
-        tidy = executor.execute(
+        tidy = executor.run_plans(
             [plan],
             out=batches,
             scheduler=scheduler,

@@ -156,7 +156,7 @@ def _dask(
             client.close()
 
 
-def execute(
+def run_plans(
     plans: Sequence[Plan],
     *,
     out: Path | None = None,
