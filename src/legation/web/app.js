@@ -52,11 +52,28 @@ function el(tag, attrs = {}, ...children) {
 async function api(path, params = {}) {
   const url = new URL(path, window.location.origin);
   for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") url.searchParams.set(k, v);
-  const res = await fetch(url);
+  return reply(await fetch(url));
+}
+
+// a write route: JSON in, with the token `legation serve` printed (pages keep it in memory only)
+async function apiPost(path, body, token) {
+  const res = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return reply(res);
+}
+
+// a response's body, or an error with the problem's detail and, for a refused file, each problem's line
+async function reply(res) {
   const type = res.headers.get("content-type") || "";
   const body = type.includes("json") ? await res.json() : await res.text();
   if (!res.ok) {
     const err = new Error(body && body.detail ? body.detail : `${res.status} ${res.statusText}`);
+    if (body && body.errors) {
+      err.message += ": " + body.errors.map((p) => `line ${p.row ?? "?"}, ${p.field || p.loc}: ${p.message || p.msg}`).join("; ");
+    }
     err.status = res.status;
     throw err;
   }

@@ -6,22 +6,6 @@
 
 const opt = { list: [], result: null, token: "" };
 
-async function postPlan(body) {
-  const res = await fetch("/api/optimise", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${opt.token}` },
-    body: JSON.stringify(body),
-  });
-  const type = res.headers.get("content-type") || "";
-  const out = type.includes("json") ? await res.json() : await res.text();
-  if (!res.ok) {
-    const err = new Error(out && out.detail ? out.detail : `${res.status} ${res.statusText}`);
-    if (out && out.errors) err.message += ": " + out.errors.map((p) => `line ${p.row ?? "?"}, ${p.field || p.loc}: ${p.message || p.msg}`).join("; ");
-    throw err;
-  }
-  return out;
-}
-
 function optStatus(message) {
   document.getElementById("optimise-status").textContent = message;
 }
@@ -136,7 +120,7 @@ async function runPlan() {
   const body = p && text === p.yaml ? { plan: p.file, frontier } : { yaml: text, frontier };
   optStatus("Optimising…");
   try {
-    opt.result = await postPlan(body);
+    opt.result = await apiPost("/api/optimise", body, opt.token);
     const n = opt.result.by_partner.length;
     optStatus(`Optimised: ${n} partner${n === 1 ? "" : "s"} funded.`);
     drawOptimised();

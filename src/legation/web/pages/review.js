@@ -5,22 +5,6 @@
 
 const review = { items: [], token: "" };
 
-async function postJSON(path, body) {
-  const res = await fetch(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${review.token}` },
-    body: JSON.stringify(body),
-  });
-  const type = res.headers.get("content-type") || "";
-  const out = type.includes("json") ? await res.json() : await res.text();
-  if (!res.ok) {
-    const err = new Error(out && out.detail ? out.detail : `${res.status} ${res.statusText}`);
-    err.status = res.status;
-    throw err;
-  }
-  return out;
-}
-
 function reviewStatus(message) {
   document.getElementById("review-status").textContent = message;
 }
@@ -70,7 +54,7 @@ async function runExtraction() {
   if (url) doc.url = url;
   reviewStatus("Reading…");
   try {
-    const out = await postJSON("/api/extract", { documents: [doc] });
+    const out = await apiPost("/api/extract", { documents: [doc] }, review.token);
     review.items = out.items.map((r) => Object.assign(r, { accept: "" }));
     reviewStatus(`${out.total} candidates.`);
     drawCandidates();
@@ -85,7 +69,7 @@ async function importAccepted() {
   button.disabled = true;
   reviewStatus("Importing…");
   try {
-    const out = await postJSON("/api/extract/import", { candidates: review.items });
+    const out = await apiPost("/api/extract/import", { candidates: review.items }, review.token);
     reviewStatus(`Imported ${out.rows_written} engagements under source ${out.sources.join(", ")} (import ${out.import_id}).`);
     review.items = review.items.filter((r) => r.accept !== "yes");
     drawCandidates();

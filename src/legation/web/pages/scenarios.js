@@ -6,22 +6,6 @@
 
 const scen = { list: [], result: null, token: "", pair: null };
 
-async function postSimulation(body) {
-  const res = await fetch("/api/simulations", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${scen.token}` },
-    body: JSON.stringify(body),
-  });
-  const type = res.headers.get("content-type") || "";
-  const out = type.includes("json") ? await res.json() : await res.text();
-  if (!res.ok) {
-    const err = new Error(out && out.detail ? out.detail : `${res.status} ${res.statusText}`);
-    if (out && out.errors) err.message += ": " + out.errors.map((p) => `line ${p.row ?? "?"}, ${p.field || p.loc}: ${p.message || p.msg}`).join("; ");
-    throw err;
-  }
-  return out;
-}
-
 function scenStatus(message) {
   document.getElementById("scenario-status").textContent = message;
 }
@@ -149,7 +133,7 @@ async function runScenario() {
   const body = s && text === s.yaml ? { scenario: s.name, draws } : { yaml: text, draws };
   scenStatus("Simulating…");
   try {
-    scen.result = await postSimulation(body);
+    scen.result = await apiPost("/api/simulations", body, scen.token);
     scenStatus(`${scen.result.draws} draws of ${scen.result.pairs.length} pairs.`);
     drawResult();
   } catch (err) {
