@@ -70,3 +70,23 @@ def load(text: str, loader: type[BoundedLoader] = BoundedLoader) -> tuple[yaml.N
         return node, (ld.construct_document(node) if node is not None else None)
     finally:
         ld.dispose()
+
+
+def lines(node: yaml.Node | None) -> dict[tuple[object, ...], int]:
+    """The 1-based line of every key and list item, by its path in the document (``("budget",
+    "per_year", 1)``), so that a problem with a field can name where it is."""
+    out: dict[tuple[object, ...], int] = {}
+
+    def walk(n: yaml.Node, path: tuple[object, ...]) -> None:
+        out.setdefault(path, n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                out[(*path, key.value)] = key.start_mark.line + 1
+                walk(value, (*path, key.value))
+        elif isinstance(n, yaml.SequenceNode):
+            for k, item in enumerate(n.value):
+                walk(item, (*path, k))
+
+    if node is not None:
+        walk(node, ())
+    return out

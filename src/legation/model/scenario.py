@@ -19,7 +19,7 @@ Errors name the file, the line and the field (`ModelFileError`, an `InputError`)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -126,19 +126,6 @@ class Scenario(_Model):
     budget: dict[str, float] = Field(default_factory=dict)
 
 
-def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
-    """1-based line of every mapping value and list item, by its path."""
-    out = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            out |= _lines(v, (*path, k.value))
-            out[(*path, k.value)] = k.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            out |= _lines(v, (*path, i))
-    return out
-
-
 def parse(text: str, file: str = "scenario") -> Scenario:
     """A scenario from YAML text; an `InputError` naming the file, line and field of each problem."""
     if len(text.encode("utf-8")) > MAX_BYTES:
@@ -156,7 +143,7 @@ def parse(text: str, file: str = "scenario") -> Scenario:
         raise ModelFileError(
             [Problem("", "", "expected a mapping of scenario fields (name, horizon, …)")], file=file
         )
-    lines = _lines(node)
+    lines = safe_yaml.lines(node)
     try:
         return Scenario.model_validate(doc)
     except ValidationError as e:

@@ -207,7 +207,7 @@ def parse(text: str, file: str = "plan") -> Plan:
         raise PlanError(
             [Problem("", "", "a plan is a mapping of fields (name, patron, budget, …)")], file=file
         )
-    lines = _lines(node, file)
+    lines = safe_yaml.lines(node)
     try:
         plan = Plan.model_validate(doc)
     except ValidationError as e:
@@ -240,39 +240,6 @@ def _problem(err: Any, lines: dict[tuple[object, ...], int], file: str) -> Probl
         row=line,
         file=file,
     )
-
-
-def _lines(node: yaml.Node | None, file: str) -> dict[tuple[object, ...], int]:
-    """The 1-based line of every key and list item, by its path in the document."""
-    out: dict[tuple[object, ...], int] = {}
-
-    def walk(n: yaml.Node, path: tuple[object, ...]) -> None:
-        out.setdefault(path, n.start_mark.line + 1)
-        if isinstance(n, yaml.MappingNode):
-            for key, value in n.value:
-                sub = (*path, key.value)
-                if sub in out:
-                    raise PlanError(
-                        [
-                            Problem(
-                                ".".join(map(str, sub)),
-                                "",
-                                f"given twice (lines {out[sub]} and {key.start_mark.line + 1}); give it once",
-                                row=key.start_mark.line + 1,
-                                file=file,
-                            )
-                        ],
-                        file=file,
-                    )
-                out[sub] = key.start_mark.line + 1
-                walk(value, sub)
-        elif isinstance(n, yaml.SequenceNode):
-            for k, item in enumerate(n.value):
-                walk(item, (*path, k))
-
-    if node is not None:
-        walk(node, ())
-    return out
 
 
 SHIPPED = shipped_folder("plans")
