@@ -34,6 +34,7 @@ from legation.ledger.importers.base import Importer, SourceReport, details, enga
 from legation.ledger.sources import Source
 from legation.ledger.store import Ledger
 from legation.states import history
+from legation.states.resolve import from_gw
 
 _TD = "Taken from the troopdata R package (meflynn/troopdata, commit 3946bcf)."
 _CITATION = (
@@ -66,7 +67,7 @@ PLACEHOLDER_STATES: dict[int, int] = {1010: 341, 1012: 713, 1015: 402, 1020: 626
 """troopdata v0.1.5's own codes for five real states: placeholders for Montenegro, Taiwan, Cabo Verde
 and South Sudan, and 529 for Ethiopia in 2022–2023 (530, its COW code, in every other year)."""
 
-GW_HOSTS: dict[int, int] = {340: 345}
+GW_HOSTS: dict[int, int] = {gw: cow for gw in (340,) if (cow := from_gw(gw)) is not None}
 """Hosts the rebuild files under their Gleditsch–Ward code: Serbia (GW 340, COW 345) in the DMDC
 reports from 1995 on. The series start in 1950, long after COW's own 340 (Serbia, 1878–1915) ended."""
 
